@@ -1,0 +1,49 @@
+// Package ddb is the DynamoDB engine of Receipt Dynamo: a
+// [receiptdynamo.Table] over the AWS SDK for Go v2.
+//
+// [Open] loads the standard AWS configuration chain (environment variables,
+// shared config and credentials files, AWS_ENDPOINT_URL_DYNAMODB for a local
+// server); [New] wraps a client that the caller built. Either way the engine
+// talks to DynamoDB through a client of its own whose retry policy it sets.
+//
+// # Retries
+//
+// Every request is retried by the SDK's standard retryer with the attempts
+// and backoff of the engine's [RetryPolicy], and without the SDK's
+// client-wide retry quota. That quota is a token bucket shared by every
+// request of a client; under sustained throttling it empties, and requests
+// then fail with "retry quota exceeded" however many attempts were allowed.
+// A bulk load meets exactly that, so the engine turns the quota off and
+// bounds retries per request instead.
+//
+// Unprocessed items of a batch write and unprocessed keys of a batch get are
+// not errors in DynamoDB; the engine re-sends them with capped exponential
+// backoff and full jitter, under the same policy. When the attempts run out
+// or the context ends, the batch returns a [*receiptdynamo.BatchError]
+// saying how much was done and listing what was not.
+//
+// A transaction cancelled only by conflicts with other transactions (or by
+// throttling) is re-sent with the same ClientRequestToken, so that a retry
+// can never apply it twice; any other cancellation is reported at once as a
+// [*receiptdynamo.TxCanceledError].
+//
+// # Batches
+//
+// BatchWrite sends chunks of at most 25 requests and 16 MB, BatchGet chunks
+// of at most 100 keys. Up to four chunks are in flight at once (see
+// [WithBatchConcurrency]): items of different partitions then load in
+// parallel, while one chunk's retries never hold up the others. When a chunk
+// fails for good, no further chunk is started and the chunks in flight are
+// allowed to finish, so that the error reports a settled state.
+//
+// # Caveats
+//
+//   - Get, BatchGet and queries of the table are strongly consistent; queries
+//     of an index are eventually consistent, as DynamoDB allows no other.
+//   - A request in flight when the context ends may have been applied by
+//     DynamoDB although the engine could not see its answer. BatchError
+//     lists such requests as unprocessed; puts and deletes are idempotent, so
+//     sending them again is safe.
+//   - Describe reports DynamoDB's item count, which is refreshed about every
+//     six hours.
+package ddb

@@ -1,0 +1,230 @@
+package ddb
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	rd "github.com/receiptdynamo/receiptdynamo"
+)
+
+// Query returns one page of the items matching q.
+//
+// A page is filled after the Type filter: while it holds fewer than q.Limit
+// items and DynamoDB has more, the engine reads on, asking each time for no
+// more items than the page still lacks (DynamoDB's Limit counts items before
+// the filter, so a page never overshoots and the cursor stays exact). It
+// stops early once the items returned reach 1 MB. Without a limit a page is
+// one page of DynamoDB, up to 1 MB read.
+func (t *Table) Query(ctx context.Context, q rd.Query) (rd.Page, error) {
+	in, none, err := t.queryInput(q)
+	if err != nil {
+		return rd.Page{}, fmt.Errorf("ddb: query: %w", err)
+	}
+	if none {
+		return rd.Page{}, nil
+	}
+	if in.ExclusiveStartKey, err = decodeCursor(q); err != nil {
+		return rd.Page{}, fmt.Errorf("ddb: query: %w", err)
+	}
+
+	var page rd.Page
+	size := 0
+	for {
+		if q.Limit > 0 {
+			in.Limit = aws.Int32(int32(q.Limit - len(page.Items)))
+		}
+		out, err := t.client.Query(ctx, in)
+		if err != nil {
+			return rd.Page{}, fmt.Errorf("ddb: query: %w", classify(err))
+		}
+		page.Items = append(page.Items, out.Items...)
+		for _, item := range out.Items {
+			n, _ := itemSize(item)
+			size += n
+		}
+
+		done := q.Limit == 0 || len(page.Items) >= q.Limit || size >= maxPageBytes
+		if len(out.LastEvaluatedKey) == 0 || done {
+			if page.Next, err = encodeCursor(out.LastEvaluatedKey); err != nil {
+				return rd.Page{}, fmt.Errorf("ddb: query: %w", err)
+			}
+			return page, nil
+		}
+		in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
+}
+
+// Count returns the number of items matching q, summing DynamoDB's counts
+// page by page; no item is returned over the wire.
+func (t *Table) Count(ctx context.Context, q rd.Query) (int, error) {
+	q.Limit, q.Cursor = 0, ""
+	in, none, err := t.queryInput(q)
+	if err != nil {
+		return 0, fmt.Errorf("ddb: count: %w", err)
+	}
+	if none {
+		return 0, nil
+	}
+	in.Select = types.SelectCount
+
+	n := 0
+	for {
+		out, err := t.client.Query(ctx, in)
+		if err != nil {
+			return 0, fmt.Errorf("ddb: count: %w", classify(err))
+		}
+		n += int(out.Count)
+		if len(out.LastEvaluatedKey) == 0 {
+			return n, nil
+		}
+		in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
+}
+
+// queryInput translates q. none reports a query that can match nothing (an
+// empty sort key bound, or a Type filter contradicting a GSITYPE partition),
+// which DynamoDB would refuse rather than answer empty.
+func (t *Table) queryInput(q rd.Query) (in *dynamodb.QueryInput, none bool, err error) {
+	hash, rng, err := queryKeys(q)
+	if err != nil {
+		return nil, false, err
+	}
+	if q.Limit < 0 || q.Limit > math.MaxInt32 {
+		return nil, false, rd.Invalid("Query", "Limit", "must be 0 (no limit) or positive",
+			q.Limit)
+	}
+	sk, none := normalizeSK(q.SK)
+	filterType := q.Type
+	if q.Index == rd.IndexGSIType && q.Type != "" {
+		// TYPE is the key of GSITYPE, and DynamoDB refuses filters on keys.
+		none = none || q.Type != q.PK
+		filterType = ""
+	}
+
+	var b exprBuilder
+	keyCond, err := b.keyCondition(hash, q.PK, rng, sk)
+	if err != nil {
+		return nil, false, err
+	}
+	in = &dynamodb.QueryInput{
+		TableName:              &t.name,
+		KeyConditionExpression: &keyCond,
+		ScanIndexForward:       aws.Bool(!q.Reverse),
+	}
+	if q.Index != "" {
+		in.IndexName = aws.String(q.Index)
+	} else {
+		in.ConsistentRead = aws.Bool(true)
+	}
+	if filterType != "" {
+		filter := b.name(rd.AttrType) + " = " +
+			b.value(&types.AttributeValueMemberS{Value: filterType})
+		in.FilterExpression = &filter
+	}
+	in.ExpressionAttributeNames = b.attrNames()
+	in.ExpressionAttributeValues = b.attrValues()
+	return in, none, nil
+}
+
+// queryKeys returns the hash and range attributes that q selects on.
+func queryKeys(q rd.Query) (hash, rng string, err error) {
+	hash, rng = rd.AttrPK, rd.AttrSK
+	if q.Index != "" {
+		ix, ok := rd.IndexByName(q.Index)
+		if !ok {
+			return "", "", rd.Invalid("Query", "Index", "is not an index of the table", q.Index)
+		}
+		hash, rng = ix.Hash, ix.Range
+	}
+	if q.PK == "" {
+		return "", "", rd.Invalid("Query", "PK", "must not be empty", nil)
+	}
+	return hash, rng, nil
+}
+
+// normalizeSK rewrites sort key conditions on the empty string, which
+// DynamoDB refuses (no key value may be empty) although their meaning is
+// plain: every sort key is > "", none is <= "". none reports a condition no
+// item can meet.
+func normalizeSK(sk rd.KeyCondition) (out rd.KeyCondition, none bool) {
+	if sk.Op == rd.SKAny || sk.Value != "" {
+		return sk, false
+	}
+	switch sk.Op {
+	case rd.SKBeginsWith, rd.SKGt, rd.SKGe:
+		return rd.KeyCondition{Op: rd.SKAny}, false
+	case rd.SKBetween:
+		if sk.Value2 == "" {
+			return sk, true
+		}
+		return rd.KeyCondition{Op: rd.SKLe, Value: sk.Value2}, false
+	case rd.SKEq, rd.SKLt, rd.SKLe:
+		return sk, true
+	}
+	return sk, false // unknown operators are refused by keyCondition
+}
+
+// A cursor is DynamoDB's LastEvaluatedKey, whose attributes are all strings
+// in this table's schema, as JSON in unpadded base64url: opaque to callers
+// and safe in URLs.
+
+func encodeCursor(lek rd.Item) (string, error) {
+	if len(lek) == 0 {
+		return "", nil
+	}
+	m := make(map[string]string, len(lek))
+	for name, v := range lek {
+		s, ok := v.(*types.AttributeValueMemberS)
+		if !ok {
+			return "", fmt.Errorf("encode cursor: key attribute %s is %s, not S",
+				name, typeName(v))
+		}
+		m[name] = s.Value
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return "", fmt.Errorf("encode cursor: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// decodeCursor returns the ExclusiveStartKey of q.Cursor, checking that the
+// cursor holds the keys of q's table or index and lies in q's partition.
+func decodeCursor(q rd.Query) (rd.Item, error) {
+	if q.Cursor == "" {
+		return nil, nil
+	}
+	bad := rd.Invalid("Query", "Cursor", "must come from a page of the same query", q.Cursor)
+	b, err := base64.RawURLEncoding.DecodeString(q.Cursor)
+	if err != nil {
+		return nil, bad
+	}
+	var m map[string]string
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, bad
+	}
+	hash, rng, err := queryKeys(q)
+	if err != nil {
+		return nil, err
+	}
+	for _, attr := range []string{rd.AttrPK, rd.AttrSK, hash, rng} {
+		if attr != "" && m[attr] == "" {
+			return nil, bad
+		}
+	}
+	if m[hash] != q.PK {
+		return nil, bad
+	}
+	lek := make(rd.Item, len(m))
+	for name, v := range m {
+		lek[name] = &types.AttributeValueMemberS{Value: v}
+	}
+	return lek, nil
+}
