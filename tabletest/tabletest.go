@@ -84,6 +84,7 @@ func Skip(reason string, names ...string) Option {
 // Summary counts the checks of one [Run].
 type Summary struct {
 	Engine  string
+	What    string // "checks", or the suite's name such as "receipt client checks"
 	Passed  int
 	Failed  int
 	Skipped int
@@ -93,10 +94,10 @@ type Summary struct {
 func (s Summary) String() string {
 	var b strings.Builder
 	if s.Failed == 0 {
-		fmt.Fprintf(&b, "tabletest: %d checks passed on %s", s.Passed, s.Engine)
+		fmt.Fprintf(&b, "tabletest: %d %s passed on %s", s.Passed, s.What, s.Engine)
 	} else {
-		fmt.Fprintf(&b, "tabletest: %d of %d checks FAILED on %s (%d passed)",
-			s.Failed, s.Passed+s.Failed, s.Engine, s.Passed)
+		fmt.Fprintf(&b, "tabletest: %d of %d %s FAILED on %s (%d passed)",
+			s.Failed, s.Passed+s.Failed, s.What, s.Engine, s.Passed)
 	}
 	if s.Skipped > 0 {
 		fmt.Fprintf(&b, ", %d skipped", s.Skipped)
@@ -123,16 +124,23 @@ func Checks() []string {
 // returns the counts.
 func Run(t *testing.T, newTable func(t *testing.T) rd.Table, opts ...Option) Summary {
 	t.Helper()
+	return runSuite(t, "checks", allChecks(), newTable, opts)
+}
+
+// runSuite runs checks as subtests of t and prints a summary naming what
+// (e.g. "checks", "receipt client checks").
+func runSuite(t *testing.T, what string, checks []check,
+	newTable func(t *testing.T) rd.Table, opts []Option) Summary {
+	t.Helper()
 	cfg := config{name: t.Name(), skips: map[string]string{}}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	checks := allChecks()
 	if unknown := unknownNames(checks, cfg.skips); len(unknown) > 0 {
 		t.Fatalf("tabletest: Skip names unknown checks: %s", strings.Join(unknown, ", "))
 	}
 
-	sum := Summary{Engine: cfg.name}
+	sum := Summary{Engine: cfg.name, What: what}
 	for _, chk := range checks {
 		reason := cfg.skips[chk.name]
 		if chk.tx && cfg.txReason != "" {
