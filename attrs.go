@@ -248,3 +248,214 @@ func typeName(v types.AttributeValue) string {
 	}
 	return "unknown"
 }
+
+// Builders and readers of the OCR side: geometry maps, tag sets, number
+// lists and NULL-able optionals.
+
+// pointAV writes a point as M {x: N, y: N}.
+func pointAV(p Point) types.AttributeValue {
+	return &types.AttributeValueMemberM{Value: Item{"x": n(p.X), "y": n(p.Y)}}
+}
+
+// boxAV writes a box as M {x, y, width, height}, all N.
+func boxAV(bx Box) types.AttributeValue {
+	return &types.AttributeValueMemberM{Value: Item{
+		"x": n(bx.X), "y": n(bx.Y), "width": n(bx.Width), "height": n(bx.Height),
+	}}
+}
+
+// stringSetAV writes a string set; the caller omits the attribute when v
+// is empty, since DynamoDB has no empty sets.
+func stringSetAV(v []string) types.AttributeValue {
+	return &types.AttributeValueMemberSS{Value: append([]string(nil), v...)}
+}
+
+// numListAV writes a list of numbers as L of N.
+func numListAV(v []float64) types.AttributeValue {
+	l := make([]types.AttributeValue, len(v))
+	for i, f := range v {
+		l[i] = n(f)
+	}
+	return &types.AttributeValueMemberL{Value: l}
+}
+
+// numListOrNull writes v as L of N, or NULL when v is nil.
+func numListOrNull(v []float64) types.AttributeValue {
+	if v == nil {
+		return null()
+	}
+	return numListAV(v)
+}
+
+// numOrNull writes *v, or NULL when v is nil.
+func numOrNull(v *float64) types.AttributeValue {
+	if v == nil {
+		return null()
+	}
+	return n(*v)
+}
+
+// boolOrNull writes *v, or NULL when v is nil.
+func boolOrNull(v *bool) types.AttributeValue {
+	if v == nil {
+		return null()
+	}
+	return b(*v)
+}
+
+// timeOrNull writes t as stored, or NULL when t is the zero time.
+func timeOrNull(t time.Time) types.AttributeValue {
+	if t.IsZero() {
+		return null()
+	}
+	return s(FormatTime(t))
+}
+
+// parseNumber reads the text of an N value, trimming the spaces that some
+// writers leave.
+func parseNumber(v string) (float64, bool) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	return f, err == nil
+}
+
+// mapNum reads the number m[key] of the map attribute attr.
+func (d *decoder) mapNum(m Item, attr, key string) float64 {
+	path := attr + "." + key
+	switch v := m[key].(type) {
+	case nil:
+		d.fail(path, "is missing", nil)
+	case *types.AttributeValueMemberN:
+		f, ok := parseNumber(v.Value)
+		if !ok {
+			d.fail(path, "must be a number", v.Value)
+		}
+		return f
+	default:
+		d.fail(path, "must be a number", typeName(v))
+	}
+	return 0
+}
+
+// mapAttr reads a required M attribute.
+func (d *decoder) mapAttr(attr string) Item {
+	switch v := d.get(attr).(type) {
+	case nil:
+		d.fail(attr, "is missing", nil)
+	case *types.AttributeValueMemberM:
+		return v.Value
+	default:
+		d.fail(attr, "must be a map", typeName(v))
+	}
+	return nil
+}
+
+// point reads a required point map {x, y}.
+func (d *decoder) point(attr string) Point {
+	m := d.mapAttr(attr)
+	if m == nil {
+		return Point{}
+	}
+	return Point{X: d.mapNum(m, attr, "x"), Y: d.mapNum(m, attr, "y")}
+}
+
+// box reads a required box map {x, y, width, height}.
+func (d *decoder) box(attr string) Box {
+	m := d.mapAttr(attr)
+	if m == nil {
+		return Box{}
+	}
+	return Box{
+		X: d.mapNum(m, attr, "x"), Y: d.mapNum(m, attr, "y"),
+		Width: d.mapNum(m, attr, "width"), Height: d.mapNum(m, attr, "height"),
+	}
+}
+
+// stringSet reads an SS attribute; missing or NULL is nil. A list of
+// strings is tolerated.
+func (d *decoder) stringSet(attr string) []string {
+	switch v := d.get(attr).(type) {
+	case nil:
+		return nil
+	case *types.AttributeValueMemberSS:
+		if len(v.Value) == 0 {
+			return nil
+		}
+		return append([]string(nil), v.Value...)
+	case *types.AttributeValueMemberL:
+		var out []string
+		for i, e := range v.Value {
+			sv, ok := e.(*types.AttributeValueMemberS)
+			if !ok {
+				d.fail(attr+"["+strconv.Itoa(i)+"]", "must be a string", typeName(e))
+				return nil
+			}
+			out = append(out, sv.Value)
+		}
+		return out
+	default:
+		d.fail(attr, "must be a string set", typeName(v))
+		return nil
+	}
+}
+
+// numList reads an L of N attribute (an NS is tolerated); missing or NULL
+// is nil.
+func (d *decoder) numList(attr string) []float64 {
+	var texts []string
+	switch v := d.get(attr).(type) {
+	case nil:
+		return nil
+	case *types.AttributeValueMemberNS:
+		texts = v.Value
+	case *types.AttributeValueMemberL:
+		for i, e := range v.Value {
+			nv, ok := e.(*types.AttributeValueMemberN)
+			if !ok {
+				d.fail(attr+"["+strconv.Itoa(i)+"]", "must be a number", typeName(e))
+				return nil
+			}
+			texts = append(texts, nv.Value)
+		}
+	default:
+		d.fail(attr, "must be a list of numbers", typeName(v))
+		return nil
+	}
+	out := make([]float64, len(texts))
+	for i, t := range texts {
+		f, ok := parseNumber(t)
+		if !ok {
+			d.fail(attr+"["+strconv.Itoa(i)+"]", "must be a number", t)
+			return nil
+		}
+		out[i] = f
+	}
+	return out
+}
+
+// optNumPtr reads an optional number; nil when missing or NULL.
+func (d *decoder) optNumPtr(attr string) *float64 {
+	f, ok := d.optNum(attr)
+	if !ok {
+		return nil
+	}
+	return &f
+}
+
+// keyIDs parses the item's PK and SK as the key of the decoder's type.
+func (d *decoder) keyIDs() KeyIDs {
+	pk, _ := d.item[AttrPK].(*types.AttributeValueMemberS)
+	sk, _ := d.item[AttrSK].(*types.AttributeValueMemberS)
+	switch {
+	case pk == nil:
+		d.fail(AttrPK, "missing or not a string", typeName(d.item[AttrPK]))
+		return KeyIDs{}
+	case sk == nil:
+		d.fail(AttrSK, "missing or not a string", typeName(d.item[AttrSK]))
+		return KeyIDs{}
+	}
+	ids, err := ParseKey(d.typ, Key{PK: pk.Value, SK: sk.Value})
+	if err != nil && d.err == nil {
+		d.err = err
+	}
+	return ids
+}
