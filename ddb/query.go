@@ -17,11 +17,13 @@ import (
 // Query returns one page of the items matching q.
 //
 // A page is filled after the Type filter: while it holds fewer than q.Limit
-// items and DynamoDB has more, the engine reads on, asking each time for no
-// more items than the page still lacks (DynamoDB's Limit counts items before
-// the filter, so a page never overshoots and the cursor stays exact). It
-// stops early once the items returned reach 1 MB. Without a limit a page is
-// one page of DynamoDB, up to 1 MB read.
+// items and DynamoDB has more, the engine reads on. Without a filter it asks
+// each time for no more items than the page still lacks; with one it asks
+// for at least [filterReadAhead] items, as most may be filtered out, and
+// cuts the page at q.Limit, resuming after its last item. The page also
+// ends as soon as DynamoDB ends one of its pages before the items asked for
+// (it read 1 MB), or once the items returned reach 1 MB. Without a limit a
+// page is one page of DynamoDB, up to 1 MB read.
 func (t *Table) Query(ctx context.Context, q rd.Query) (rd.Page, error) {
 	in, none, err := t.queryInput(q)
 	if err != nil {
@@ -37,28 +39,67 @@ func (t *Table) Query(ctx context.Context, q rd.Query) (rd.Page, error) {
 	var page rd.Page
 	size := 0
 	for {
+		// Ask for what the page lacks, or more when a filter drops items.
+		ask := 0
 		if q.Limit > 0 {
-			in.Limit = aws.Int32(int32(q.Limit - len(page.Items)))
+			ask = q.Limit - len(page.Items)
+			if in.FilterExpression != nil {
+				ask = max(ask, filterReadAhead)
+			}
+			in.Limit = aws.Int32(int32(min(ask, math.MaxInt32)))
 		}
 		out, err := t.client.Query(ctx, in)
 		if err != nil {
 			return rd.Page{}, fmt.Errorf("ddb: query: %w", classify(err))
 		}
-		page.Items = append(page.Items, out.Items...)
-		for _, item := range out.Items {
+		lek := out.LastEvaluatedKey
+
+		// Keep what fits the limit; a cut page resumes after its last item.
+		items := out.Items
+		if q.Limit > 0 && len(page.Items)+len(items) > q.Limit {
+			items = items[:q.Limit-len(page.Items)]
+			lek = cursorKey(items[len(items)-1], q.Index)
+		}
+		page.Items = append(page.Items, items...)
+		for _, item := range items {
 			n, _ := itemSize(item)
 			size += n
 		}
 
-		done := q.Limit == 0 || len(page.Items) >= q.Limit || size >= maxPageBytes
-		if len(out.LastEvaluatedKey) == 0 || done {
-			if page.Next, err = encodeCursor(out.LastEvaluatedKey); err != nil {
+		// DynamoDB stopped short of the items asked for: it read 1 MB.
+		readMB := ask == 0 || int(out.ScannedCount) < ask
+		full := q.Limit > 0 && len(page.Items) >= q.Limit
+		if len(lek) == 0 || full || readMB || size >= maxPageBytes {
+			if page.Next, err = encodeCursor(lek); err != nil {
 				return rd.Page{}, fmt.Errorf("ddb: query: %w", err)
 			}
 			return page, nil
 		}
-		in.ExclusiveStartKey = out.LastEvaluatedKey
+		in.ExclusiveStartKey = lek
 	}
+}
+
+// filterReadAhead is the fewest items that a filtered query asks DynamoDB
+// for at once, so that a rare type is found in a few requests rather than
+// one request per item read.
+const filterReadAhead = 100
+
+// cursorKey returns the key from which a query of the table or of the
+// index resumes after item: the table's key attributes and, for an index,
+// the index's, as DynamoDB writes them in LastEvaluatedKey.
+func cursorKey(item rd.Item, index string) rd.Item {
+	attrs := []string{rd.AttrPK, rd.AttrSK}
+	if ix, ok := rd.IndexByName(index); ok {
+		attrs = append(attrs, ix.Hash)
+		if ix.Range != "" {
+			attrs = append(attrs, ix.Range)
+		}
+	}
+	key := make(rd.Item, len(attrs))
+	for _, attr := range attrs {
+		key[attr] = item[attr]
+	}
+	return key
 }
 
 // Count returns the number of items matching q, summing DynamoDB's counts
