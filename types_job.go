@@ -139,6 +139,11 @@ type JobStatus struct {
 	Message    string
 	UpdatedBy  string
 	InstanceID string
+
+	// keyTS is the timestamp text of the stored keys when the item was read
+	// with keys in another form than FormatTime (the older writer's); see
+	// keyTimeText.
+	keyTS string
 }
 
 // JobResource is a resource allocated to a job.
@@ -165,6 +170,8 @@ type JobMetric struct {
 	Unit      string
 	Step      *int
 	Epoch     *int
+
+	keyTS string // see JobStatus.keyTS
 }
 
 // JobCheckpoint is a saved model state of a job. At most one checkpoint of a
@@ -181,6 +188,8 @@ type JobCheckpoint struct {
 	OptimizerState bool
 	Metrics        map[string]any
 	IsBest         bool
+
+	keyTS string // see JobStatus.keyTS
 }
 
 // JobLog is one log entry of a job.
@@ -191,6 +200,8 @@ type JobLog struct {
 	Message   string
 	Source    string
 	Exception string
+
+	keyTS string // see JobStatus.keyTS
 }
 
 // JobDependency says that job DependentJobID waits for job DependencyJobID.
