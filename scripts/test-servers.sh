@@ -32,8 +32,17 @@ fail() {
 command -v node >/dev/null || fail "node is not installed (needed for dynalite)"
 command -v npm >/dev/null || fail "npm is not installed (needed to install dynalite)"
 command -v curl >/dev/null || fail "curl is not installed (needed to wait for the servers)"
-command -v moto_server >/dev/null ||
-	fail "moto_server is not on PATH (install moto with its server: pip install 'moto[server]')"
+# moto_server comes with the machine's Python; a non-interactive shell may
+# lack pyenv's shims on PATH, so look there and for the module too.
+if command -v moto_server >/dev/null; then
+	moto=(moto_server)
+elif [[ -x ${PYENV_ROOT:-$HOME/.pyenv}/shims/moto_server ]]; then
+	moto=("${PYENV_ROOT:-$HOME/.pyenv}/shims/moto_server")
+elif command -v python3 >/dev/null && python3 -c 'import moto.server' 2>/dev/null; then
+	moto=(python3 -m moto.server)
+else
+	fail "moto_server not found: install moto 5 with its server (pip install 'moto[server]')"
+fi
 
 dynalite="$root/.ci/node_modules/dynalite/cli.js"
 if [[ ! -f $dynalite ]]; then
@@ -108,7 +117,7 @@ export RD_DYNALITE_URL="http://127.0.0.1:$port"
 wait_ready dynalite "$RD_DYNALITE_URL" "${pids[-1]}" "$logs/dynalite.log"
 
 port=$(free_port)
-moto_server -H 127.0.0.1 -p "$port" >"$logs/moto.log" 2>&1 &
+"${moto[@]}" -H 127.0.0.1 -p "$port" >"$logs/moto.log" 2>&1 &
 pids+=($!)
 export RD_MOTO_URL="http://127.0.0.1:$port"
 wait_ready moto_server "$RD_MOTO_URL" "${pids[-1]}" "$logs/moto.log"

@@ -15,6 +15,8 @@ package faultproxy
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -45,11 +47,13 @@ type Faults struct {
 	// answered with ProvisionedThroughputExceededException, as DynamoDB
 	// does.
 	Unprocessed float64
-	// TxConflicts is how many TransactWriteItems requests, counted from the
-	// first, are answered with TransactionCanceledException whose first
-	// action failed with TransactionConflict.
+	// TxConflicts is how many TransactWriteItems requests are answered with
+	// TransactionCanceledException whose first action failed with
+	// TransactionConflict: the first ones that draw neither throttling nor a
+	// server error. They never reach the server.
 	TxConflicts int
-	// Delay holds every request this long before it is handled.
+	// Delay holds every request this long before it is handled. A request
+	// whose client goes away during the delay is dropped, never forwarded.
 	Delay time.Duration
 }
 
@@ -77,8 +81,21 @@ type Proxy struct {
 	faults    Faults
 	rng       *rand.Rand
 	stats     Stats
-	tokens    []string
+	txs       []TxRequest
 	onRequest func(op string)
+}
+
+// TxRequest is one TransactWriteItems request as the proxy received it.
+type TxRequest struct {
+	// Token is the request's ClientRequestToken ("" if none).
+	Token string
+	// Items identifies the request's actions: a SHA-256 digest of its
+	// TransactItems, equal for two requests exactly when their actions are.
+	Items string
+	// Answer is how the proxy answered: "conflict" (an injected
+	// cancellation), "throttle" or "500" (an injected fault), or
+	// "forwarded".
+	Answer string
 }
 
 // Start starts a proxy on a free port of 127.0.0.1 forwarding to target, the
@@ -139,7 +156,19 @@ func (p *Proxy) Stats() Stats {
 func (p *Proxy) Tokens() []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return append([]string(nil), p.tokens...)
+	tokens := make([]string, len(p.txs))
+	for i, tx := range p.txs {
+		tokens[i] = tx.Token
+	}
+	return tokens
+}
+
+// TxRequests returns every TransactWriteItems request received, in order of
+// arrival.
+func (p *Proxy) TxRequests() []TxRequest {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]TxRequest(nil), p.txs...)
 }
 
 // ServeHTTP handles one request of the DynamoDB JSON protocol.
@@ -155,16 +184,24 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	p.mu.Lock()
-	hook, delay := p.onRequest, p.faults.Delay
+	hook := p.onRequest
 	p.stats.Requests[op]++
 	p.mu.Unlock()
 	if hook != nil {
 		hook(op)
 	}
+	tx := -1
+	if op == "TransactWriteItems" {
+		tx = p.recordTx(body)
+	}
+	p.mu.Lock()
+	delay := p.faults.Delay // read after the hook, which may change it
+	p.mu.Unlock()
 	if delay > 0 {
 		select {
 		case <-time.After(delay):
 		case <-r.Context().Done():
+			p.answerTx(tx, "client gone")
 			return
 		}
 	}
@@ -172,11 +209,13 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Whole-request faults first, then the faults of particular operations.
 	switch p.drawRequestFault() {
 	case faultThrottle:
+		p.answerTx(tx, "throttle")
 		writeError(w, http.StatusBadRequest, "ProvisionedThroughputExceededException",
 			"The level of configured provisioned throughput for the table was exceeded "+
 				"(injected)")
 		return
 	case faultServerError:
+		p.answerTx(tx, "500")
 		writeError(w, http.StatusInternalServerError, "InternalServerError",
 			"Internal server error (injected)")
 		return
@@ -184,8 +223,10 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch op {
 	case "TransactWriteItems":
 		if p.injectTxConflict(w, body) {
+			p.answerTx(tx, "conflict")
 			return
 		}
+		p.answerTx(tx, "forwarded")
 	case "BatchWriteItem":
 		p.serveBatch(w, r, body, "RequestItems", "UnprocessedItems", batchWriteEntries)
 		return
@@ -219,18 +260,38 @@ func (p *Proxy) drawRequestFault() fault {
 	return faultNone
 }
 
-// injectTxConflict records the transaction's token and, while conflicts
-// remain to be injected, answers with a cancellation. It reports whether it
-// answered.
-func (p *Proxy) injectTxConflict(w http.ResponseWriter, body []byte) bool {
+// recordTx records a TransactWriteItems request and returns its index in
+// p.txs.
+func (p *Proxy) recordTx(body []byte) int {
 	var req struct {
 		ClientRequestToken string
-		TransactItems      []json.RawMessage
+		TransactItems      json.RawMessage
 	}
 	_ = json.Unmarshal(body, &req) // a bad request is the server's to refuse
+	digest := sha256.Sum256(req.TransactItems)
 
 	p.mu.Lock()
-	p.tokens = append(p.tokens, req.ClientRequestToken)
+	defer p.mu.Unlock()
+	p.txs = append(p.txs, TxRequest{Token: req.ClientRequestToken,
+		Items: hex.EncodeToString(digest[:])})
+	return len(p.txs) - 1
+}
+
+// answerTx notes how the transaction request i was answered; i < 0 is no
+// transaction.
+func (p *Proxy) answerTx(i int, answer string) {
+	if i < 0 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.txs[i].Answer = answer
+}
+
+// injectTxConflict answers with a cancellation while conflicts remain to be
+// injected. It reports whether it answered.
+func (p *Proxy) injectTxConflict(w http.ResponseWriter, body []byte) bool {
+	p.mu.Lock()
 	inject := p.stats.TxConflicts < p.faults.TxConflicts
 	if inject {
 		p.stats.TxConflicts++
@@ -240,6 +301,8 @@ func (p *Proxy) injectTxConflict(w http.ResponseWriter, body []byte) bool {
 		return false
 	}
 
+	var req struct{ TransactItems []json.RawMessage }
+	_ = json.Unmarshal(body, &req)
 	type reason struct {
 		Code    string
 		Message string `json:",omitempty"`
