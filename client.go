@@ -16,6 +16,9 @@ type Client struct {
 	table Table
 	log   *slog.Logger
 	now   func() time.Time
+	// events hands out the timestamps of job-side events (status entries,
+	// metrics, logs, checkpoints), distinct and increasing; it reads now.
+	events *EventClock
 }
 
 // ClientOption configures a [Client].
@@ -48,8 +51,13 @@ func NewClient(t Table, opts ...ClientOption) *Client {
 	for _, o := range opts {
 		o(c)
 	}
+	c.events = NewEventClock(c.now)
 	return c
 }
+
+// eventTime returns the next timestamp of the client's event clock: later
+// than every one it returned before, at microsecond resolution.
+func (c *Client) eventTime() time.Time { return c.events.Next() }
 
 // Table returns the table the client reads and writes.
 func (c *Client) Table() Table { return c.table }
