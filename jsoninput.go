@@ -58,7 +58,10 @@ func readJSON(format string, r io.Reader) (any, error) {
 	if err := json.Unmarshal(data, &v); err != nil {
 		var syn *json.SyntaxError
 		if errors.As(err, &syn) {
-			line, col := lineCol(data, syn.Offset)
+			// Offset counts the bytes read, the bad one included; at an
+			// early end it points at the last byte.
+			off := max(syn.Offset-1, 0)
+			line, col := lineCol(data, off)
 			return nil, &InputError{Format: format,
 				Rule: fmt.Sprintf("invalid JSON at line %d, column %d: %v", line, col, err)}
 		}
