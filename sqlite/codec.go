@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"database/sql"
 	"encoding/binary"
 	"errors"
 	"maps"
@@ -109,15 +110,27 @@ func appendValue(buf []byte, v types.AttributeValue, sorted bool) []byte {
 // decoder reads an encoded item. Strings are cut from one string copy of
 // the whole encoding, so that decoding allocates it once.
 type decoder struct {
-	s   string
-	pos int
-	err error
+	s     string
+	pos   int
+	depth int
+	err   error
 }
+
+// maxDepth bounds the nesting of lists and maps that the decoder accepts,
+// as DynamoDB does (32 levels), so that a corrupt blob cannot make it
+// allocate without bound.
+const maxDepth = 33
 
 // decodeItem decodes an item encoded by appendItem.
 func decodeItem(blob []byte) (rd.Item, error) {
+	return decodeItemCap(blob, 0)
+}
+
+// decodeItemCap is decodeItem with room in the map for extra more
+// attributes.
+func decodeItemCap(blob []byte, extra int) (rd.Item, error) {
 	d := decoder{s: string(blob)}
-	item := d.item()
+	item := d.itemCap(extra)
 	if d.err == nil && d.pos != len(d.s) {
 		d.err = errCorrupt
 	}
@@ -146,7 +159,8 @@ func (d *decoder) uvarint() int {
 		}
 		shift += 7
 	}
-	if v > uint64(len(d.s)) {
+	// A count or length never exceeds the bytes that remain.
+	if v > uint64(len(d.s)-d.pos) {
 		d.err = errCorrupt
 		return 0
 	}
@@ -168,9 +182,14 @@ func (d *decoder) bytes() []byte {
 	return []byte(d.string())
 }
 
-func (d *decoder) item() rd.Item {
+func (d *decoder) item() rd.Item { return d.itemCap(0) }
+
+func (d *decoder) itemCap(extra int) rd.Item {
 	n := d.uvarint()
-	item := make(rd.Item, n)
+	if d.err != nil {
+		return nil
+	}
+	item := make(rd.Item, n+extra)
 	for range n {
 		name := d.string()
 		v := d.value()
@@ -217,15 +236,91 @@ func (d *decoder) value() types.AttributeValue {
 			v[i] = d.bytes()
 		}
 		return &types.AttributeValueMemberBS{Value: v}
-	case tagL:
+	case tagL, tagM:
+		if d.depth++; d.depth > maxDepth {
+			d.err = errCorrupt
+			return nil
+		}
+		defer func() { d.depth-- }()
+		if tag == tagM {
+			return &types.AttributeValueMemberM{Value: d.item()}
+		}
 		v := make([]types.AttributeValue, d.uvarint())
 		for i := range v {
 			v[i] = d.value()
 		}
 		return &types.AttributeValueMemberL{Value: v}
-	case tagM:
-		return &types.AttributeValueMemberM{Value: d.item()}
 	}
 	d.err = errCorrupt
 	return nil
+}
+
+// keyColumns are the key attributes of the table and of its indexes, in the
+// order of their columns in the items table. They are always strings
+// (validation makes sure), are stored in their columns only, and are left
+// out of the encoded blob.
+var keyColumns = [numKeyColumns]string{
+	rd.AttrPK, rd.AttrSK,
+	rd.AttrGSI1PK, rd.AttrGSI1SK,
+	rd.AttrGSI2PK, rd.AttrGSI2SK,
+	rd.AttrGSI3PK, rd.AttrGSI3SK,
+	rd.AttrType,
+}
+
+const numKeyColumns = 9
+
+// isKeyColumn reports whether the attribute is stored in a column.
+func isKeyColumn(name string) bool {
+	switch name {
+	case rd.AttrPK, rd.AttrSK, rd.AttrGSI1PK, rd.AttrGSI1SK, rd.AttrGSI2PK, rd.AttrGSI2SK,
+		rd.AttrGSI3PK, rd.AttrGSI3SK, rd.AttrType:
+		return true
+	}
+	return false
+}
+
+// row is an item in the form of a row of the items table: the key
+// attributes (nil where the item lacks one) and the encoding of the other
+// attributes.
+type row struct {
+	keys [numKeyColumns]any // string or nil
+	blob []byte
+}
+
+// encodeRow splits a validated item into its row, appending the blob to
+// buf[:0] so that a caller can reuse one buffer.
+func encodeRow(item rd.Item, buf []byte) row {
+	var r row
+	n := len(item)
+	for i, name := range keyColumns {
+		if s, ok := item[name].(*types.AttributeValueMemberS); ok {
+			r.keys[i] = s.Value
+			n--
+		}
+	}
+	buf = binary.AppendUvarint(buf[:0], uint64(n))
+	for name, v := range item {
+		if isKeyColumn(name) {
+			continue
+		}
+		buf = appendString(buf, name)
+		buf = appendValue(buf, v, false)
+	}
+	r.blob = buf
+	return r
+}
+
+// decodeRow rebuilds an item from the key columns of its row (invalid
+// where the item lacks the attribute) and its blob.
+func decodeRow(keys *[numKeyColumns]sql.NullString, blob []byte) (rd.Item, error) {
+	item, err := decodeItemCap(blob, numKeyColumns)
+	if err != nil {
+		return nil, err
+	}
+	for i, k := range keys {
+		if k.Valid {
+			item[keyColumns[i]] = &types.AttributeValueMemberS{Value: k.String}
+		}
+	}
+	return item, nil
 }
