@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"os"
 	"reflect"
-	"strings"
 	"testing"
 	"time"
 
@@ -30,7 +29,7 @@ func decodeFile(t *testing.T, path string) rd.Export {
 
 func TestRoundTripThroughDecodeExport(t *testing.T) {
 	x := decodeFile(t, fixture)
-	images, err := Split(x)
+	images, err := rd.ImagesOfExport(x)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,17 +99,5 @@ func TestWriteShape(t *testing.T) {
 	tag := doc["word_tags"].([]any)[0].(map[string]any)
 	if tag["tag"] != "TOTAL" || tag["validated"] != true || tag["flag"] != nil {
 		t.Errorf("word tag = %v", tag)
-	}
-}
-
-func TestSplitErrors(t *testing.T) {
-	x := decodeFile(t, fixture)
-	x.Lines[3].ImageID = "02aa1d34-5c10-42b4-a463-c49b86214dd7"
-	_, err := Split(x)
-	if err == nil || !strings.Contains(err.Error(), "lines[3].image_id") {
-		t.Errorf("err = %v, want one naming lines[3].image_id", err)
-	}
-	if _, err := Split(rd.Export{}); err == nil {
-		t.Error("an export without images was accepted")
 	}
 }

@@ -228,3 +228,14 @@ func (r *Receipt) Count() int {
 		len(r.ReceiptLines) + len(r.ReceiptWords) + len(r.ReceiptLetters) +
 		len(r.ReceiptTags)
 }
+
+// ImageData returns the receipt's entities as one image's data, as
+// receiptdynamo.Client.LoadImage stores it.
+func (r *Receipt) ImageData() rd.ImageData {
+	return rd.ImageData{
+		Image: r.Image, Lines: r.Lines, Words: r.Words, Letters: r.Letters,
+		WordTags: r.Tags, Receipts: []rd.Receipt{r.Receipt},
+		ReceiptLines: r.ReceiptLines, ReceiptWords: r.ReceiptWords,
+		ReceiptLetters: r.ReceiptLetters, ReceiptWordTags: r.ReceiptTags,
+	}
+}

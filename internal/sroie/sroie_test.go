@@ -336,3 +336,22 @@ func TestTagDigitBoundaries(t *testing.T) {
 		t.Errorf("total tags = %v, want only 9.00 tagged", got)
 	}
 }
+
+func TestImageDataValidates(t *testing.T) {
+	// Every receipt of the first 20 makes image data that LoadImage accepts:
+	// ids in range, parents present, tag sets agreeing with tag items.
+	d, err := Open(dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, _ := d.IDs()
+	for _, id := range ids[:20] {
+		r, err := d.Load(id, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.ImageData().Validate(); err != nil {
+			t.Errorf("receipt %s: %v", id, err)
+		}
+	}
+}
