@@ -223,7 +223,9 @@ func wireKey(w types.WriteRequest) rd.Key {
 // item is stored, read strongly consistently in chunks of at most 100 keys.
 // Results are paired with keys by their key attributes, as DynamoDB answers
 // in any order. Unprocessed keys are re-sent under the retry policy; when
-// some remain unread, the error is a *receiptdynamo.BatchError listing them.
+// some remain unread, the error is a *receiptdynamo.BatchError listing them,
+// and the items are returned too, those read in place and nil for the keys
+// not found or left unread (the BatchError tells which).
 func (t *Table) BatchGet(ctx context.Context, keys []rd.Key) ([]rd.Item, error) {
 	if len(keys) == 0 {
 		return nil, nil
@@ -263,7 +265,7 @@ func (t *Table) BatchGet(ctx context.Context, keys []rd.Key) ([]rd.Item, error) 
 		return items, nil
 	}
 	be.Err = firstErr(be.Err, ctx.Err())
-	return nil, be
+	return items, be
 }
 
 // checkKeys checks a list of keys to read and refuses duplicates.

@@ -36,26 +36,42 @@ func (t *Table) TransactWrite(ctx context.Context, tx rd.Transaction) error {
 	}
 	in := &dynamodb.TransactWriteItemsInput{TransactItems: items, ClientRequestToken: &token}
 
-	for attempt := 1; ; attempt++ {
+	err = t.retryCanceled(ctx, "TransactWriteItems", len(items), func() error {
 		_, err := t.client.TransactWriteItems(ctx, in)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("ddb: transact write: %w", err)
+	}
+	return nil
+}
+
+// retryCanceled calls send, which sends one transaction of n actions, again
+// while the transaction is cancelled only by conflicts or throttling and
+// the policy allows more attempts. It returns nil, the last error
+// classified (a cancellation as a *receiptdynamo.TxCanceledError with n
+// reasons), or ctx.Err() if ctx ends during a wait.
+func (t *Table) retryCanceled(ctx context.Context, op string, n int, send func() error) error {
+	for attempt := 1; ; attempt++ {
+		err := send()
 		if err == nil {
 			return nil
 		}
 		err = callError(ctx, err)
 		var canceled *rd.TxCanceledError
 		if errors.As(err, &canceled) {
-			canceled.Reasons = padReasons(canceled.Reasons, len(items))
+			canceled.Reasons = padReasons(canceled.Reasons, n)
 		}
 		if canceled == nil || !transient(canceled) || attempt >= t.policy.MaxAttempts {
-			return fmt.Errorf("ddb: transact write: %w", err)
+			return err
 		}
 
 		d := t.policy.delay(attempt)
 		t.log.LogAttrs(ctx, slog.LevelWarn, "ddb: retrying cancelled transaction",
-			slog.String("reasons", canceled.Error()), slog.Int("attempt", attempt),
-			slog.Duration("delay", d))
+			slog.String("op", op), slog.String("reasons", canceled.Error()),
+			slog.Int("attempt", attempt), slog.Duration("delay", d))
 		if err := sleep(ctx, d); err != nil {
-			return fmt.Errorf("ddb: transact write: %w", err)
+			return err
 		}
 	}
 }
@@ -185,7 +201,9 @@ func (t *Table) txWriteItem(a rd.TxAction, field string) (types.TransactWriteIte
 }
 
 // TransactGet reads up to 100 items as of one point in time, in the order of
-// keys, with nil where no item is stored.
+// keys, with nil where no item is stored. A read cancelled only by conflicts
+// with concurrent transactions or by throttling is sent again under the
+// retry policy.
 func (t *Table) TransactGet(ctx context.Context, keys []rd.Key) ([]rd.Item, error) {
 	if len(keys) == 0 || len(keys) > maxTxActions {
 		return nil, fmt.Errorf("ddb: transact get: %w", rd.Invalid("TransactGet", "keys",
@@ -199,15 +217,14 @@ func (t *Table) TransactGet(ctx context.Context, keys []rd.Key) ([]rd.Item, erro
 		gets[i] = types.TransactGetItem{Get: &types.Get{TableName: &t.name, Key: keyAttrs(k)}}
 	}
 
-	out, err := t.client.TransactGetItems(ctx, &dynamodb.TransactGetItemsInput{
-		TransactItems: gets,
+	in := &dynamodb.TransactGetItemsInput{TransactItems: gets}
+	var out *dynamodb.TransactGetItemsOutput
+	err := t.retryCanceled(ctx, "TransactGetItems", len(keys), func() error {
+		var err error
+		out, err = t.client.TransactGetItems(ctx, in)
+		return err
 	})
 	if err != nil {
-		err = callError(ctx, err)
-		var canceled *rd.TxCanceledError
-		if errors.As(err, &canceled) {
-			canceled.Reasons = padReasons(canceled.Reasons, len(keys))
-		}
 		return nil, fmt.Errorf("ddb: transact get: %w", err)
 	}
 	if len(out.Responses) != len(keys) {

@@ -90,7 +90,8 @@ type TxRequest struct {
 	// Token is the request's ClientRequestToken ("" if none).
 	Token string
 	// Items identifies the request's actions: a SHA-256 digest of its
-	// TransactItems, equal for two requests exactly when their actions are.
+	// TransactItems with object names sorted, equal for two requests exactly
+	// when their actions are.
 	Items string
 	// Answer is how the proxy answered: "conflict" (an injected
 	// cancellation), "throttle" or "500" (an injected fault), or
@@ -268,13 +269,30 @@ func (p *Proxy) recordTx(body []byte) int {
 		TransactItems      json.RawMessage
 	}
 	_ = json.Unmarshal(body, &req) // a bad request is the server's to refuse
-	digest := sha256.Sum256(req.TransactItems)
+	digest := sha256.Sum256(canonicalJSON(req.TransactItems))
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.txs = append(p.txs, TxRequest{Token: req.ClientRequestToken,
 		Items: hex.EncodeToString(digest[:])})
 	return len(p.txs) - 1
+}
+
+// canonicalJSON rewrites a JSON value with the names of every object
+// sorted, so that two encodings of one value, which the SDK writes in map
+// order, compare equal. Invalid JSON is returned as it is.
+func canonicalJSON(raw []byte) []byte {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return raw
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		return raw
+	}
+	return out
 }
 
 // answerTx notes how the transaction request i was answered; i < 0 is no

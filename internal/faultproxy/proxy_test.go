@@ -405,3 +405,22 @@ func TestDelayDropsAbandonedRequests(t *testing.T) {
 		t.Errorf("server got %v, want nothing", u.requests)
 	}
 }
+
+// TestTxDigestIgnoresNameOrder checks that one transaction encoded with its
+// attributes in two orders, as the SDK may send it, has one digest.
+func TestTxDigestIgnoresNameOrder(t *testing.T) {
+	u := startUpstream(t)
+	p := startProxy(t, u.srv.URL, Faults{})
+	for _, items := range []string{
+		`[{"Put":{"Item":{"a":{"S":"1"},"b":{"N":"2"}},"TableName":"T"}}]`,
+		`[{"Put":{"TableName":"T","Item":{"b":{"N":"2"},"a":{"S":"1"}}}}]`,
+		`[{"Put":{"TableName":"T","Item":{"b":{"N":"2.0"},"a":{"S":"1"}}}}]`,
+	} {
+		call(t, t.Context(), p.URL, "TransactWriteItems",
+			map[string]any{"TransactItems": json.RawMessage(items)})
+	}
+	got := p.TxRequests()
+	if len(got) != 3 || got[0].Items != got[1].Items || got[1].Items == got[2].Items {
+		t.Errorf("digests %+v: want the first two equal and the third different", got)
+	}
+}
