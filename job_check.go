@@ -167,34 +167,41 @@ func jobTime(d *decoder, attr string, required bool) time.Time {
 	return t.UTC()
 }
 
+// storedTime is the timestamp text of the keys of an item as read, kept
+// when it differs from FormatTime of the entity's time: the older writer
+// wrote timestamps without microseconds ("…T14:05:00+00:00"), and its items
+// must be addressed by their stored keys. at is the entity's time when the
+// item was read; once the entity's time changes, its keys follow the new
+// time.
+type storedTime struct {
+	text string
+	at   time.Time
+}
+
 // jobKeyTime returns the time of a timestamp attribute, or of the key's
 // timestamp text ts when the attribute is missing, and the key text to keep
-// (see keyTimeText). The attribute is the truth when both are present.
-func jobKeyTime(d *decoder, attr, ts string) (time.Time, string) {
+// (see storedTime). The attribute is the truth when both are present.
+func jobKeyTime(d *decoder, attr, ts string) (time.Time, storedTime) {
 	t := jobTime(d, attr, false)
 	kt, err := ParseTime(ts)
 	if err != nil {
 		d.fail(AttrSK, "must end in an ISO 8601 timestamp with an offset", strconv.Quote(ts))
-		return t, ""
+		return t, storedTime{}
 	}
 	if t.IsZero() {
 		t = kt.UTC()
 	}
-	if FormatTime(t) == ts || !kt.Equal(t) {
-		return t, ""
+	if FormatTime(t) == ts {
+		return t, storedTime{}
 	}
-	return t, ts
+	return t, storedTime{text: ts, at: t}
 }
 
-// keyTimeText returns the timestamp text used in keys for t: stored when it is
-// the key text of an item as read and names the same instant as t (the
-// older writer wrote timestamps without microseconds, and its items must be
-// addressed by their stored keys), FormatTime(t) otherwise.
-func keyTimeText(t time.Time, stored string) string {
-	if stored != "" {
-		if st, err := ParseTime(stored); err == nil && st.Equal(t) {
-			return stored
-		}
+// keyTimeText returns the timestamp text used in keys for t: the stored
+// text while t is the time the item was read with, FormatTime(t) otherwise.
+func keyTimeText(t time.Time, stored storedTime) string {
+	if stored.text != "" && stored.at.Equal(t) {
+		return stored.text
 	}
 	return FormatTime(t)
 }

@@ -979,6 +979,20 @@ func TestJobDecodeTolerance(t *testing.T) {
 		t.Errorf("older log = %v, %v (key %v)", lg.Timestamp, err, lg.Key())
 	}
 
+	// A key whose time differs from the attribute's (or is finer than a
+	// microsecond) still addresses the item: Key gives the stored key.
+	item = mustJobItem(t, vs[5])
+	item[AttrSK] = s("CHECKPOINT#2025-02-27T14:05:00.123456789Z")
+	cp, err := Decode[JobCheckpoint](item)
+	if err != nil || cp.Key().SK != "CHECKPOINT#2025-02-27T14:05:00.123456789Z" ||
+		!cp.Timestamp.Equal(tT1) {
+		t.Errorf("checkpoint = %v, key %v, %v", cp.Timestamp, cp.Key(), err)
+	}
+	if again := mustJobItem(t, cp); keyAttrs(again)[AttrSK] != keyAttrs(item)[AttrSK] {
+		t.Errorf("re-encoded SK %q, want the stored %q", keyAttrs(again)[AttrSK],
+			keyAttrs(item)[AttrSK])
+	}
+
 	// Numbers with spaces and exponents.
 	item = mustJobItem(t, vs[3])
 	item["value"] = &types.AttributeValueMemberN{Value: " 4.231E-1 "}

@@ -140,10 +140,9 @@ type JobStatus struct {
 	UpdatedBy  string
 	InstanceID string
 
-	// keyTS is the timestamp text of the stored keys when the item was read
-	// with keys in another form than FormatTime (the older writer's); see
-	// keyTimeText.
-	keyTS string
+	// keyTS is the timestamp text of the stored keys of an item read with
+	// keys in another form than FormatTime (the older writer's).
+	keyTS storedTime
 }
 
 // JobResource is a resource allocated to a job.
@@ -171,7 +170,7 @@ type JobMetric struct {
 	Step      *int
 	Epoch     *int
 
-	keyTS string // see JobStatus.keyTS
+	keyTS storedTime // see JobStatus.keyTS
 }
 
 // JobCheckpoint is a saved model state of a job. At most one checkpoint of a
@@ -189,7 +188,7 @@ type JobCheckpoint struct {
 	Metrics        map[string]any
 	IsBest         bool
 
-	keyTS string // see JobStatus.keyTS
+	keyTS storedTime // see JobStatus.keyTS
 }
 
 // JobLog is one log entry of a job.
@@ -201,7 +200,7 @@ type JobLog struct {
 	Source    string
 	Exception string
 
-	keyTS string // see JobStatus.keyTS
+	keyTS storedTime // see JobStatus.keyTS
 }
 
 // JobDependency says that job DependentJobID waits for job DependencyJobID.
