@@ -70,6 +70,7 @@ func (a *app) rootCmd() *cobra.Command {
 
 	root.AddCommand(
 		a.tableCmd(),
+		newImportCmd(run(a, a.runImport)),
 	)
 	return root
 }
