@@ -50,14 +50,14 @@ func newQueryFixture(t *testing.T) queryFixture {
 			AvailabilityZone: "z", HealthStatus: HealthHealthy}
 	}
 	entities := map[string]Entity{
-		"jobA": job(tJob, "alice", JobRunning, 0),
-		"jobB": job(tJob2, "bob", JobRunning, 60),
-		"jobC": job(tJob3, "alice", JobPending, 120),
-		"stA1": JobStatus{JobID: tJob, Status: JobPending, UpdatedAt: at(0)},
-		"stA2": JobStatus{JobID: tJob, Status: JobRunning, UpdatedAt: at(5)},
-		"stB1": JobStatus{JobID: tJob2, Status: JobRunning, UpdatedAt: at(61)},
-		"resA": res(tJob, tRes),
-		"resB": res(tJob2, tRes2),
+		"jobA":   job(tJob, "alice", JobRunning, 0),
+		"jobB":   job(tJob2, "bob", JobRunning, 60),
+		"jobC":   job(tJob3, "alice", JobPending, 120),
+		"stA1":   JobStatus{JobID: tJob, Status: JobPending, UpdatedAt: at(0)},
+		"stA2":   JobStatus{JobID: tJob, Status: JobRunning, UpdatedAt: at(5)},
+		"stB1":   JobStatus{JobID: tJob2, Status: JobRunning, UpdatedAt: at(61)},
+		"resA":   res(tJob, tRes),
+		"resB":   res(tJob2, tRes2),
 		"lossA1": metric(tJob, "loss", 10), "lossA2": metric(tJob, "loss", 20),
 		"lossyA": metric(tJob, "lossy", 15), "lossB": metric(tJob2, "loss", 12),
 		"cpA": cp(tJob, 10), "cpB": cp(tJob2, 10),
