@@ -16,7 +16,8 @@ func FuzzUnmarshalJobItem(f *testing.F) {
 	f.Add([]byte(`{"TYPE":{"S":"JOB"},"PK":{"S":"JOB#"},"SK":{"S":"JOB"}}`))
 	f.Add([]byte(`{"TYPE":{"S":"JOB_METRIC"},"PK":{"S":"JOB#x"},"SK":{"S":"METRIC##"},` +
 		`"value":{"M":{"a":{"L":[{"NULL":true},{"N":"1e400"}]}}}}`))
-	f.Add([]byte(`{"TYPE":{"S":"JOB_STATUS"},"PK":{"S":"JOB#a"},"SK":{"S":"STATUS#2025-01-01T00:00:00Z"},` +
+	f.Add([]byte(`{"TYPE":{"S":"JOB_STATUS"},"PK":{"S":"JOB#a"},` +
+		`"SK":{"S":"STATUS#2025-01-01T00:00:00Z"},` +
 		`"status":{"S":"RUNNING"},"progress":{"N":"NaN"}}`))
 	f.Add([]byte(`{"TYPE":{"S":"JOB_LOG"},"PK":{"S":"JOB#3f52804b-2fad-4e00-92c8-b593da3a8ed3"},` +
 		`"SK":{"S":"LOG#2025-01-01T00:00:00.123456789+01:00"},"log_level":{"S":"info"},` +

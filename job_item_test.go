@@ -435,20 +435,23 @@ func TestJobItemFormat(t *testing.T) {
 	} else if _, ok := got.(*types.AttributeValueMemberL); !ok {
 		t.Errorf("job_config.layers is %s, want L", typeName(got))
 	}
-	if _, ok := job["tags"].(*types.AttributeValueMemberM).Value["team"].(*types.AttributeValueMemberS); !ok {
+	tags := job["tags"].(*types.AttributeValueMemberM).Value
+	if _, ok := tags["team"].(*types.AttributeValueMemberS); !ok {
 		t.Error("tags.team is not S")
 	}
 	if _, ok := mustJobItem(t, entities[4])["value"].(*types.AttributeValueMemberM); !ok {
 		t.Error("structured metric value is not M")
 	}
-	if v := mustJobItem(t, entities[3])["value"].(*types.AttributeValueMemberN).Value; v != "0.4231" {
-		t.Errorf("metric value = %q, want 0.4231", v)
+	value := mustJobItem(t, entities[3])["value"].(*types.AttributeValueMemberN)
+	if value.Value != "0.4231" {
+		t.Errorf("metric value = %q, want 0.4231", value.Value)
 	}
 
 	// A job without config still has job_config, as an empty map.
 	minimal := mustJobItem(t, minimalJobEntities()[0])
 	if m, ok := minimal["job_config"].(*types.AttributeValueMemberM); !ok || len(m.Value) != 0 {
-		t.Errorf("job_config of a job without config = %#v, want an empty M", minimal["job_config"])
+		t.Errorf("job_config of a job without config = %#v, want an empty M",
+			minimal["job_config"])
 	}
 }
 
