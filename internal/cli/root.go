@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/spf13/cobra"
 )
@@ -71,6 +72,8 @@ func (a *app) rootCmd() *cobra.Command {
 	root.AddCommand(
 		a.tableCmd(),
 		newImportCmd(run(a, a.runImport)),
+		newBackupCmd(run(a, a.runBackup)),
+		newRestoreCmd(run(a, a.runRestore)),
 	)
 	return root
 }
@@ -88,4 +91,16 @@ func command[O any](c *cobra.Command, o *O, parse func(args []string) error,
 		return runF(cmd.Context(), o)
 	}
 	return c
+}
+
+// exactArgs requires n arguments, named in the message when they are
+// missing or too many.
+func exactArgs(n int, names string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return fmt.Errorf("%s takes %d argument(s), %s; got %d", cmd.CommandPath(), n,
+				names, len(args))
+		}
+		return nil
+	}
 }
