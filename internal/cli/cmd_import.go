@@ -124,17 +124,17 @@ type importUnit struct {
 
 // importRow is one stored image, as import prints it.
 type importRow struct {
-	Source    string   `json:"source"`
-	Kind      string   `json:"kind"`
-	ImageID   string   `json:"image_id"`
-	Lines     int      `json:"lines"`
-	Words     int      `json:"words"`
-	Letters   int      `json:"letters"`
-	Receipts  int      `json:"receipts"`
-	Tags      int      `json:"tags"`
-	Items     int      `json:"items"`
-	Untagged  []string `json:"untagged_fields,omitempty"`
-	Approx    bool     `json:"approximate_words"`
+	Source   string   `json:"source"`
+	Kind     string   `json:"kind"`
+	ImageID  string   `json:"image_id"`
+	Lines    int      `json:"lines"`
+	Words    int      `json:"words"`
+	Letters  int      `json:"letters"`
+	Receipts int      `json:"receipts"`
+	Tags     int      `json:"tags"`
+	Items    int      `json:"items"`
+	Untagged []string `json:"untagged_fields,omitempty"`
+	Approx   bool     `json:"approximate_words"`
 }
 
 // importFailure is an input that was not imported.
@@ -146,11 +146,11 @@ type importFailure struct {
 
 // importResult is what import prints with --json.
 type importResult struct {
-	Images []importRow      `json:"images"`
-	Failed []importFailure  `json:"failed"`
-	Items  int              `json:"items"`
-	Store  string           `json:"store"`
-	Note   string           `json:"note,omitempty"`
+	Images []importRow     `json:"images"`
+	Failed []importFailure `json:"failed"`
+	Items  int             `json:"items"`
+	Store  string          `json:"store"`
+	Note   string          `json:"note,omitempty"`
 	byUnit map[int][]importRow
 }
 
