@@ -25,7 +25,8 @@
 // A transaction cancelled only by conflicts with other transactions (or by
 // throttling) is re-sent with the same ClientRequestToken, so that a retry
 // can never apply it twice; any other cancellation is reported at once as a
-// [*receiptdynamo.TxCanceledError].
+// [*receiptdynamo.TxCanceledError]. A TransactGet cancelled so is read
+// again.
 //
 // # Batches
 //
@@ -34,7 +35,16 @@
 // [WithBatchConcurrency]): items of different partitions then load in
 // parallel, while one chunk's retries never hold up the others. When a chunk
 // fails for good, no further chunk is started and the chunks in flight are
-// allowed to finish, so that the error reports a settled state.
+// allowed to finish, so that the error reports a settled state. A BatchGet
+// that fails so returns the items it read along with the error.
+//
+// # Queries
+//
+// A page holds up to Query.Limit items after the Type filter. The engine
+// reads on while the page lacks items and DynamoDB has more, unless
+// DynamoDB ended its own page early because it had read 1 MB; a filtered
+// query reads at least 100 items at a time and cuts the page at its limit.
+// Cursors are DynamoDB's LastEvaluatedKey in unpadded base64url JSON.
 //
 // # Caveats
 //

@@ -520,3 +520,49 @@ func TestBatchGetServerUnprocessed(t *testing.T) {
 	}
 	t.Logf("200 items of 50 KB read in %d BatchGetItem requests", n)
 }
+
+// TestBatchGetCancelled cancels a batch get in its middle: it returns at
+// once with the items it read and a BatchError listing the keys unread.
+func TestBatchGetCancelled(t *testing.T) {
+	url := serverURL(t, envDynalite)
+	s := setupFaults(t, url, faultproxy.Faults{})
+	ctx := t.Context()
+	reqs, want := images(900, 8) // 2,000 items, 20 reads
+	if err := s.direct.BatchWrite(ctx, reqs); err != nil {
+		t.Fatal(err)
+	}
+	keys := make([]rd.Key, len(reqs))
+	for i, r := range reqs {
+		keys[i] = keyOf(r.Put)
+	}
+
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var seen atomic.Int32
+	s.proxy.OnRequest(func(op string) {
+		if op == "BatchGetItem" && seen.Add(1) == 10 {
+			s.proxy.SetFaults(faultproxy.Faults{Delay: time.Minute})
+			cancel()
+		}
+	})
+	got, err := s.proxied.BatchGet(cctx, keys)
+	var be *rd.BatchError
+	if !errors.As(err, &be) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled batch get: %v, want a *BatchError matching context.Canceled", err)
+	}
+	if be.Done == 0 || len(be.UnprocessedKeys) == 0 ||
+		be.Done+len(be.UnprocessedKeys) != len(keys) || len(got) != len(keys) {
+		t.Fatalf("BatchError: %d done, %d unread of %d; %d results", be.Done,
+			len(be.UnprocessedKeys), len(keys), len(got))
+	}
+	unread := map[rd.Key]bool{}
+	for _, k := range be.UnprocessedKeys {
+		unread[k] = true
+	}
+	for i, k := range keys {
+		if !unread[k] && formatItem(got[i]) != formatItem(want[k]) {
+			t.Errorf("key %v counted as read: %s, want %s", k, formatItem(got[i]),
+				formatItem(want[k]))
+		}
+	}
+}

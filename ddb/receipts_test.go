@@ -1,0 +1,31 @@
+package ddb_test
+
+import (
+	"testing"
+
+	rd "github.com/receiptdynamo/receiptdynamo"
+	"github.com/receiptdynamo/receiptdynamo/tabletest"
+)
+
+// TestReceiptClientDynalite runs the receipt client's contract checks
+// against dynalite 4.0.0, without the checks that need transactions.
+func TestReceiptClientDynalite(t *testing.T) {
+	client := newClient(serverURL(t, envDynalite))
+	sum := tabletest.RunReceiptClient(t, func(t *testing.T) rd.Table { return newTable(t, client) },
+		tabletest.Name("ddb on dynalite 4.0.0"),
+		tabletest.SkipTransactions("dynalite 4.0.0 has no transactions (UnknownOperationException)"))
+	if sum.Passed == 0 {
+		t.Errorf("no receipt client check passed: %+v", sum)
+	}
+}
+
+// TestReceiptClientMoto runs every receipt client check against
+// moto_server.
+func TestReceiptClientMoto(t *testing.T) {
+	client := newClient(serverURL(t, envMoto))
+	sum := tabletest.RunReceiptClient(t, func(t *testing.T) rd.Table { return newTable(t, client) },
+		tabletest.Name("ddb on moto_server"))
+	if sum.Skipped != 0 {
+		t.Errorf("%d receipt client checks skipped on moto_server, want none", sum.Skipped)
+	}
+}
