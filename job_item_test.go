@@ -1004,3 +1004,14 @@ func TestJobDecodeTolerance(t *testing.T) {
 		t.Errorf("metric value = %v, %v", m.Value, err)
 	}
 }
+
+// TestUnmarshalAnyJobTypes checks that UnmarshalAny decodes every job-side
+// type by its TYPE into the entity value.
+func TestUnmarshalAnyJobTypes(t *testing.T) {
+	for _, e := range validJobEntities() {
+		got, err := UnmarshalAny(mustJobItem(t, e))
+		if err != nil || !reflect.DeepEqual(got, e) {
+			t.Errorf("UnmarshalAny(%s) = %#v, %v; want %#v", e.ItemType(), got, err, e)
+		}
+	}
+}
