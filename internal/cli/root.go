@@ -74,6 +74,12 @@ func (a *app) rootCmd() *cobra.Command {
 		newImportCmd(run(a, a.runImport)),
 		newBackupCmd(run(a, a.runBackup)),
 		newRestoreCmd(run(a, a.runRestore)),
+		a.exportCmd(),
+		newImagesCmd(run(a, a.runImages)),
+		newImageCmd(run(a, a.runImage)),
+		newReceiptsCmd(run(a, a.runReceipts)),
+		newReceiptCmd(run(a, a.runReceipt)),
+		newWordsCmd(run(a, a.runWords)),
 	)
 	return root
 }

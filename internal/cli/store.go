@@ -192,6 +192,17 @@ func (a *app) tableErr(err error) error {
 	return err
 }
 
+// notFound rewords a not-found error as what was looked for and where; any
+// other error goes through tableErr.
+func (a *app) notFound(err error, format string, args ...any) error {
+	var tm *tableMissingError
+	if errors.Is(err, rd.ErrNotFound) && !errors.As(err, &tm) && a.st != nil {
+		return fmt.Errorf("%s: not found in %s: %w", fmt.Sprintf(format, args...), a.st.spec,
+			rd.ErrNotFound)
+	}
+	return a.tableErr(err)
+}
+
 func (a *app) closeStore() error {
 	if a.st == nil {
 		return nil
