@@ -320,18 +320,18 @@ func parseNumber(v string) (float64, bool) {
 
 // mapNum reads the number m[key] of the map attribute attr.
 func (d *decoder) mapNum(m Item, attr, key string) float64 {
-	path := attr + "." + key
+	// The path is built only on failure: this runs for every coordinate.
 	switch v := m[key].(type) {
 	case nil:
-		d.fail(path, "is missing", nil)
+		d.fail(attr+"."+key, "is missing", nil)
 	case *types.AttributeValueMemberN:
 		f, ok := parseNumber(v.Value)
 		if !ok {
-			d.fail(path, "must be a number", v.Value)
+			d.fail(attr+"."+key, "must be a number", v.Value)
 		}
 		return f
 	default:
-		d.fail(path, "must be a number", typeName(v))
+		d.fail(attr+"."+key, "must be a number", typeName(v))
 	}
 	return 0
 }

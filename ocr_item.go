@@ -1,8 +1,11 @@
 package receiptdynamo
 
 import (
+	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 // This file encodes and decodes the image-level OCR items: Image, Line,
@@ -10,16 +13,85 @@ import (
 // item-format.md. The older writer's histogram and num_chars are not written
 // and are ignored on read.
 
-// putGeometry writes the shape attributes of a line, word or letter.
+// putGeometry writes the shape attributes of a line, word or letter, as
+// boxAV, pointAV and n would. Every OCR item has fifteen such numbers, so
+// they are written in blocks: one string holds all their texts, one array
+// their N values and one their maps, which makes encoding several times
+// cheaper than a value at a time.
 func putGeometry(item Item, g Geometry) {
-	item[attrBoundingBox] = boxAV(g.BoundingBox)
-	item[attrTopLeft] = pointAV(g.TopLeft)
-	item[attrTopRight] = pointAV(g.TopRight)
-	item[attrBottomLeft] = pointAV(g.BottomLeft)
-	item[attrBottomRight] = pointAV(g.BottomRight)
-	item[attrAngleDegrees] = n(g.AngleDegrees)
-	item[attrAngleRadians] = n(g.AngleRadians)
-	item[attrConfidence] = n(g.Confidence)
+	bb := g.BoundingBox
+	vals := [15]float64{
+		bb.X, bb.Y, bb.Width, bb.Height,
+		g.TopLeft.X, g.TopLeft.Y, g.TopRight.X, g.TopRight.Y,
+		g.BottomLeft.X, g.BottomLeft.Y, g.BottomRight.X, g.BottomRight.Y,
+		g.AngleDegrees, g.AngleRadians, g.Confidence,
+	}
+	var buf [15 * 24]byte
+	var ends [15]int
+	b := buf[:0]
+	for i, v := range vals {
+		b = strconv.AppendFloat(b, v, 'f', -1, 64)
+		ends[i] = len(b)
+	}
+	text := string(b)
+	ns := new([15]types.AttributeValueMemberN)
+	start := 0
+	for i := range ns {
+		ns[i].Value = text[start:ends[i]]
+		start = ends[i]
+	}
+
+	ms := new([5]types.AttributeValueMemberM)
+	ms[0].Value = Item{"x": &ns[0], "y": &ns[1], "width": &ns[2], "height": &ns[3]}
+	ms[1].Value = Item{"x": &ns[4], "y": &ns[5]}
+	ms[2].Value = Item{"x": &ns[6], "y": &ns[7]}
+	ms[3].Value = Item{"x": &ns[8], "y": &ns[9]}
+	ms[4].Value = Item{"x": &ns[10], "y": &ns[11]}
+	item[attrBoundingBox] = &ms[0]
+	item[attrTopLeft] = &ms[1]
+	item[attrTopRight] = &ms[2]
+	item[attrBottomLeft] = &ms[3]
+	item[attrBottomRight] = &ms[4]
+	item[attrAngleDegrees] = &ns[12]
+	item[attrAngleRadians] = &ns[13]
+	item[attrConfidence] = &ns[14]
+}
+
+// shapeItem returns the item of a line, word or letter (or a receipt twin)
+// with keys k, its text and its geometry, and room for extra attributes.
+// It writes what keySet.put and s would, with the strings' S values in one
+// block and the map sized to its attributes.
+func shapeItem(k keySet, text string, g Geometry, extra int) Item {
+	size := 12 + extra // keys, TYPE, text and eight geometry attributes
+	for _, pk := range []string{k.GSI1PK, k.GSI2PK, k.GSI3PK} {
+		if pk != "" {
+			size += 2
+		}
+	}
+	item := make(Item, size)
+	ss := new([10]types.AttributeValueMemberS)
+	put := func(i int, attr, v string) {
+		ss[i].Value = v
+		item[attr] = &ss[i]
+	}
+	put(0, AttrPK, k.PK)
+	put(1, AttrSK, k.SK)
+	put(2, AttrType, k.Type)
+	put(3, attrText, text)
+	if k.GSI1PK != "" {
+		put(4, AttrGSI1PK, k.GSI1PK)
+		put(5, AttrGSI1SK, k.GSI1SK)
+	}
+	if k.GSI2PK != "" {
+		put(6, AttrGSI2PK, k.GSI2PK)
+		put(7, AttrGSI2SK, k.GSI2SK)
+	}
+	if k.GSI3PK != "" {
+		put(8, AttrGSI3PK, k.GSI3PK)
+		put(9, AttrGSI3SK, k.GSI3SK)
+	}
+	putGeometry(item, g)
+	return item
 }
 
 // geometry reads the shape attributes of a line, word or letter.
@@ -176,11 +248,7 @@ func (v Line) MarshalItem() (Item, error) {
 	if err := v.Validate(); err != nil {
 		return nil, err
 	}
-	item := make(Item, 14)
-	lineKeys(v.ImageID, v.ID).put(item)
-	item[attrText] = s(v.Text)
-	putGeometry(item, v.Geometry)
-	return item, nil
+	return shapeItem(lineKeys(v.ImageID, v.ID), v.Text, v.Geometry, 0), nil
 }
 
 // UnmarshalItem decodes a LINE item; v is unchanged on error.
@@ -220,10 +288,7 @@ func (v Word) MarshalItem() (Item, error) {
 	if err := v.Validate(); err != nil {
 		return nil, err
 	}
-	item := make(Item, 16)
-	wordKeys(v.ImageID, v.LineID, v.ID).put(item)
-	item[attrText] = s(v.Text)
-	putGeometry(item, v.Geometry)
+	item := shapeItem(wordKeys(v.ImageID, v.LineID, v.ID), v.Text, v.Geometry, 1)
 	if len(v.Tags) > 0 {
 		item[attrTags] = stringSetAV(v.Tags)
 	}
@@ -277,11 +342,8 @@ func (v Letter) MarshalItem() (Item, error) {
 	if err := v.Validate(); err != nil {
 		return nil, err
 	}
-	item := make(Item, 12)
-	letterKeys(v.ImageID, v.LineID, v.WordID, v.ID).put(item)
-	item[attrText] = s(v.Text)
-	putGeometry(item, v.Geometry)
-	return item, nil
+	k := letterKeys(v.ImageID, v.LineID, v.WordID, v.ID)
+	return shapeItem(k, v.Text, v.Geometry, 0), nil
 }
 
 // UnmarshalItem decodes a LETTER item; v is unchanged on error.

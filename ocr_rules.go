@@ -127,7 +127,7 @@ func (c *ocrCheck) positive(field string, v int) {
 }
 
 func (c *ocrCheck) finite(field string, v float64) {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
+	if !isFinite(v) {
 		c.fail(field, "must be a finite number", v)
 	}
 }
@@ -156,9 +156,16 @@ func (c *ocrCheck) tags(field string, v []string) {
 }
 
 func (c *ocrCheck) point(field string, p Point) {
-	c.finite(field+".x", p.X)
-	c.finite(field+".y", p.Y)
+	// The field names are built only on failure.
+	if !isFinite(p.X) {
+		c.fail(field+".x", "must be a finite number", p.X)
+	}
+	if !isFinite(p.Y) {
+		c.fail(field+".y", "must be a finite number", p.Y)
+	}
 }
+
+func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 func (c *ocrCheck) corners(tl, tr, bl, br Point) {
 	c.point(attrTopLeft, tl)

@@ -101,11 +101,8 @@ func (v ReceiptLine) MarshalItem() (Item, error) {
 	if err := v.Validate(); err != nil {
 		return nil, err
 	}
-	item := make(Item, 12)
-	receiptLineKeys(v.ImageID, v.ReceiptID, v.ID).put(item)
-	item[attrText] = s(v.Text)
-	putGeometry(item, v.Geometry)
-	return item, nil
+	k := receiptLineKeys(v.ImageID, v.ReceiptID, v.ID)
+	return shapeItem(k, v.Text, v.Geometry, 0), nil
 }
 
 // UnmarshalItem decodes a RECEIPT_LINE item; v is unchanged on error.
@@ -151,10 +148,8 @@ func (v ReceiptWord) MarshalItem() (Item, error) {
 	if err := v.Validate(); err != nil {
 		return nil, err
 	}
-	item := make(Item, 16)
-	receiptWordKeys(v.ImageID, v.ReceiptID, v.LineID, v.ID).put(item)
-	item[attrText] = s(v.Text)
-	putGeometry(item, v.Geometry)
+	k := receiptWordKeys(v.ImageID, v.ReceiptID, v.LineID, v.ID)
+	item := shapeItem(k, v.Text, v.Geometry, 1)
 	if len(v.Tags) > 0 {
 		item[attrTags] = stringSetAV(v.Tags)
 	}
@@ -204,11 +199,8 @@ func (v ReceiptLetter) MarshalItem() (Item, error) {
 	if err := v.Validate(); err != nil {
 		return nil, err
 	}
-	item := make(Item, 12)
-	receiptLetterKeys(v.ImageID, v.ReceiptID, v.LineID, v.WordID, v.ID).put(item)
-	item[attrText] = s(v.Text)
-	putGeometry(item, v.Geometry)
-	return item, nil
+	k := receiptLetterKeys(v.ImageID, v.ReceiptID, v.LineID, v.WordID, v.ID)
+	return shapeItem(k, v.Text, v.Geometry, 0), nil
 }
 
 // UnmarshalItem decodes a RECEIPT_LETTER item; v is unchanged on error.
