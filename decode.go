@@ -2,7 +2,8 @@ package receiptdynamo
 
 import "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-// decoders maps each item type to the decoder of its entity.
+// decoders maps each item type to the decoder of its entity. The job-side
+// types are added by job_decode.go.
 var decoders = map[string]func(Item) (Entity, error){
 	TypeImage:             decodeEntity[Image],
 	TypeLine:              decodeEntity[Line],
@@ -17,7 +18,6 @@ var decoders = map[string]func(Item) (Entity, error){
 	TypeReceiptWindow:     decodeEntity[ReceiptWindow],
 	TypeGPTInitialTagging: decodeEntity[GPTInitialTagging],
 	TypeGPTValidation:     decodeEntity[GPTValidation],
-	// TODO(domain): the 11 job-side types, once their methods exist.
 }
 
 // decodeEntity decodes item as the entity type T.
