@@ -80,6 +80,8 @@ func (a *app) rootCmd() *cobra.Command {
 		newReceiptsCmd(run(a, a.runReceipts)),
 		newReceiptCmd(run(a, a.runReceipt)),
 		newWordsCmd(run(a, a.runWords)),
+		newTagsCmd(run(a, a.runTags)),
+		a.tagCmd(),
 	)
 	return root
 }
