@@ -26,7 +26,8 @@ type bench struct {
 	ids    []string // receipt ids, sorted
 	now    time.Time
 
-	dynalite *dynaliteServer // nil when no section needs it
+	dynalite  *dynaliteServer // nil when no section needs it
+	fullStore string          // embedded store holding every receipt, if imported
 }
 
 // newBench opens the data set and prepares the work folder.
@@ -83,6 +84,10 @@ func (b *bench) runAll(ctx context.Context) (failed bool) {
 	}{
 		{"codec", b.runCodec},
 		{"sqlite", b.runSQLite},
+		{"embedded", b.runEmbedded},
+		{"dynalite", b.runDynalite},
+		{"sim", b.runSim},
+		{"reads", b.runReads},
 	}
 	for _, s := range steps {
 		if !b.o.has(s.name) {

@@ -29,6 +29,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -49,6 +50,9 @@ type options struct {
 	simImages    []int
 	readRepeats  int
 	startServers bool
+	simBurst     float64
+	embImages    int
+	simTuning    simTuning
 }
 
 var allSections = []string{"codec", "sqlite", "embedded", "dynalite", "sim", "reads"}
@@ -99,6 +103,18 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.simReceipts, "sim-receipts", 16, "receipts imported through the simulator")
 	simImages := fs.String("sim-images", "1,2,4", "images loaded at once through the "+
 		"simulator, one run each")
+	fs.IntVar(&o.embImages, "embedded-images", runtime.NumCPU(), "receipts imported at "+
+		"once into the embedded store")
+	fs.Float64Var(&o.simBurst, "sim-burst", 100, "write units a partition of the simulator "+
+		"may bank")
+	fs.IntVar(&o.simTuning.writers, "sim-writers", 4, "batch chunks in flight per image "+
+		"through the simulator")
+	fs.IntVar(&o.simTuning.policy.MaxAttempts, "sim-attempts", 40, "attempts of each "+
+		"request and batch chunk through the simulator")
+	fs.DurationVar(&o.simTuning.policy.BaseDelay, "sim-base-delay", 20*time.Millisecond,
+		"first retry delay bound through the simulator")
+	fs.DurationVar(&o.simTuning.policy.MaxDelay, "sim-max-delay", 500*time.Millisecond,
+		"retry delay cap through the simulator")
 	fs.IntVar(&o.readRepeats, "read-repeats", 20, "repetitions of each read")
 	if err := fs.Parse(args); err != nil {
 		return o, err

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"time"
+
+	rd "github.com/receiptdynamo/receiptdynamo"
+	"github.com/receiptdynamo/receiptdynamo/ddb"
+	"github.com/receiptdynamo/receiptdynamo/sqlite"
+)
+
+// runEmbedded imports the first n receipts into a new embedded store for
+// each n of -sizes, and reads, builds and encodes the largest set without
+// storing it, as the reference of what the store adds.
+func (b *bench) runEmbedded(ctx context.Context) error {
+	images := b.o.embImages
+	var first importResult
+	largest := 0
+	for i, n := range b.o.sizes {
+		n = min(n, len(b.ids))
+		largest = max(largest, n)
+		path := filepath.Join(b.work, fmt.Sprintf("import-%d.db", n))
+		res, err := b.importEmbedded(ctx, path, b.ids[:n], images)
+		if err != nil {
+			return err
+		}
+		if n == len(b.ids) {
+			b.fullStore = path
+		}
+		b.logf("embedded: %d receipts, %d items in %s", n, res.items, res.elapsed)
+
+		compare := "first size"
+		if i == 0 {
+			first = res
+		} else {
+			perItem := res.elapsed.Seconds() / float64(res.items)
+			firstPerItem := first.elapsed.Seconds() / float64(first.items)
+			compare = fmt.Sprintf("%.1fx the items in %.1fx the time of %d receipts; "+
+				"time per item x%.2f", float64(res.items)/float64(first.items),
+				res.elapsed.Seconds()/first.elapsed.Seconds(), first.receipts,
+				perItem/firstPerItem)
+		}
+		b.rep.add(row{
+			Section: "embedded",
+			Figure:  fmt.Sprintf("import %d SROIE receipts (%s items)", n, fmtCount(float64(res.items))),
+			Result: fmt.Sprintf("%s in %s; peak heap %s, peak RSS %s",
+				fmtRate(res.itemsPerSec(), "items"), res.elapsed.Round(time.Millisecond),
+				fmtBytes(res.heap), fmtRSS(res.rss)),
+			Reference: "-",
+			Compare:   compare,
+		})
+	}
+
+	// The reference: the same work without the store.
+	ref, err := b.buildOnly(b.ids[:largest], images)
+	if err != nil {
+		return err
+	}
+	b.rep.add(row{
+		Section:   "embedded",
+		Figure:    fmt.Sprintf("read, build and encode %d receipts, no store", largest),
+		Result:    fmtRate(ref.itemsPerSec(), "items"),
+		Reference: "-",
+		Compare:   "the ceiling of the import without the engine",
+	})
+	b.rep.note("embedded", fmt.Sprintf("Imports ran %d receipts at once.", images))
+	return nil
+}
+
+// importEmbedded imports the receipts into a new store at path.
+func (b *bench) importEmbedded(ctx context.Context, path string, ids []string,
+	images int) (importResult, error) {
+	tbl, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return importResult{}, err
+	}
+	defer tbl.Close()
+	if err := tbl.Create(ctx); err != nil {
+		return importResult{}, err
+	}
+	return b.importReceipts(ctx, rd.NewClient(tbl), ids, images)
+}
+
+// buildOnly reads, builds and encodes the receipts as an import does,
+// without storing them.
+func (b *bench) buildOnly(ids []string, workers int) (importResult, error) {
+	res := importResult{receipts: len(ids)}
+	next := make(chan string)
+	var mu sync.Mutex
+	var firstErr error
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for id := range next {
+				r, err := b.load(id)
+				if err == nil {
+					for _, e := range entitiesOf(r, true) {
+						if _, err = e.MarshalItem(); err != nil {
+							break
+						}
+					}
+				}
+				mu.Lock()
+				res.items += r.Count()
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	for _, id := range ids {
+		next <- id
+	}
+	close(next)
+	wg.Wait()
+	res.elapsed = time.Since(start)
+	return res, firstErr
+}
+
+func fmtRSS(n uint64) string {
+	if n == 0 {
+		return "unknown"
+	}
+	return fmtBytes(n)
+}
+
+// newDDBTable creates a table with a fresh name on the server at url,
+// reached through the engine with opts.
+func newDDBTable(ctx context.Context, url, prefix string, opts ...ddb.Option) (*ddb.Table,
+	error) {
+	name := fmt.Sprintf("rd-bench-%s-%d", prefix, time.Now().UnixNano())
+	tbl, err := ddb.New(sdkClient(url), name, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if err := tbl.Create(ctx); err != nil {
+		return nil, err
+	}
+	return tbl, nil
+}
+
+// runDynalite imports receipts into dynalite through the engine and, in the
+// same run, writes the same items into another table of the same server
+// with a raw BatchWriteItem loop.
+func (b *bench) runDynalite(ctx context.Context) error {
+	srv, err := b.dynaliteServer(ctx)
+	if err != nil {
+		return err
+	}
+	n := min(b.o.ddbReceipts, len(b.ids))
+	ids := b.ids[:n]
+	const images, writers = 4, 4
+
+	tbl, err := newDDBTable(ctx, srv.url, "import", ddb.WithBatchConcurrency(writers))
+	if err != nil {
+		return err
+	}
+	defer tbl.Drop(context.WithoutCancel(ctx))
+	res, err := b.importReceipts(ctx, rd.NewClient(tbl), ids, images)
+	if err != nil {
+		return err
+	}
+	b.logf("dynalite: %d receipts, %d items in %s", n, res.items, res.elapsed)
+
+	items, err := b.receiptItems(ids)
+	if err != nil {
+		return err
+	}
+	raw, err := newDDBTable(ctx, srv.url, "raw")
+	if err != nil {
+		return err
+	}
+	defer raw.Drop(context.WithoutCancel(ctx))
+	rawTime, err := rawLoop(ctx, sdkClient(srv.url), raw.Name(), items, images*writers)
+	if err != nil {
+		return err
+	}
+	rawRate := float64(len(items)) / rawTime.Seconds()
+	b.logf("dynalite: raw loop, %d items in %s", len(items), rawTime)
+
+	b.rep.add(row{
+		Section: "dynalite",
+		Figure:  fmt.Sprintf("import %d SROIE receipts (%s items)", n, fmtCount(float64(res.items))),
+		Result: fmt.Sprintf("%s in %s", fmtRate(res.itemsPerSec(), "items"),
+			res.elapsed.Round(time.Millisecond)),
+		Reference: fmt.Sprintf("raw BatchWriteItem loop, %d in flight: %s", images*writers,
+			fmtRate(rawRate, "items")),
+		Compare: fmt.Sprintf("%.2f of the server's ceiling", res.itemsPerSec()/rawRate),
+	})
+	b.rep.note("dynalite", fmt.Sprintf("Server: %s. The import loaded %d images at once, "+
+		"each with the engine's batch concurrency of %d.", srv.note, images, writers))
+	return nil
+}
