@@ -51,42 +51,53 @@ func appendEntities[T Entity](out []Entity, v []T) []Entity {
 	return out
 }
 
-// exportSections maps each array of an export to the decoder of one of its
-// elements and the place where the decoded entity goes.
-var exportSections = map[string]func(r *jsonReader, x *Export, path string, m map[string]any){
-	"images":   func(r *jsonReader, x *Export, p string, m map[string]any) { add(r, &x.Images, p, r.image(m, p)) },
-	"lines":    func(r *jsonReader, x *Export, p string, m map[string]any) { add(r, &x.Lines, p, r.line(m, p)) },
-	"words":    func(r *jsonReader, x *Export, p string, m map[string]any) { add(r, &x.Words, p, r.word(m, p)) },
-	"letters":  func(r *jsonReader, x *Export, p string, m map[string]any) { add(r, &x.Letters, p, r.letter(m, p)) },
-	"receipts": func(r *jsonReader, x *Export, p string, m map[string]any) { add(r, &x.Receipts, p, r.receipt(m, p)) },
-	"word_tags": func(r *jsonReader, x *Export, p string, m map[string]any) {
-		add(r, &x.WordTags, p, r.wordTag(m, p))
-	},
-	"receipt_lines": func(r *jsonReader, x *Export, p string, m map[string]any) {
-		add(r, &x.ReceiptLines, p, r.receiptLine(m, p))
-	},
-	"receipt_words": func(r *jsonReader, x *Export, p string, m map[string]any) {
-		add(r, &x.ReceiptWords, p, r.receiptWord(m, p))
-	},
-	"receipt_letters": func(r *jsonReader, x *Export, p string, m map[string]any) {
-		add(r, &x.ReceiptLetters, p, r.receiptLetter(m, p))
-	},
-	"receipt_word_tags": func(r *jsonReader, x *Export, p string, m map[string]any) {
-		add(r, &x.ReceiptWordTags, p, r.receiptWordTag(m, p))
-	},
-	"receipt_windows": func(r *jsonReader, x *Export, p string, m map[string]any) {
-		add(r, &x.ReceiptWindows, p, r.receiptWindow(m, p))
-	},
-	"gpt_initial_taggings": func(r *jsonReader, x *Export, p string, m map[string]any) {
-		add(r, &x.GPTInitialTaggings, p, r.gptInitialTagging(m, p))
-	},
-	"gpt_validations": func(r *jsonReader, x *Export, p string, m map[string]any) {
-		add(r, &x.GPTValidations, p, r.gptValidation(m, p))
-	},
+// exportSections are the arrays of an export, with the item type of their
+// elements.
+var exportSections = map[string]string{
+	"images": TypeImage, "lines": TypeLine, "words": TypeWord, "letters": TypeLetter,
+	"word_tags": TypeWordTag, "receipts": TypeReceipt, "receipt_lines": TypeReceiptLine,
+	"receipt_words": TypeReceiptWord, "receipt_letters": TypeReceiptLetter,
+	"receipt_word_tags": TypeReceiptWordTag, "receipt_windows": TypeReceiptWindow,
+	"gpt_initial_taggings": TypeGPTInitialTagging, "gpt_validations": TypeGPTValidation,
 }
 
-// add validates e and appends it to dst.
-func add[T Entity](r *jsonReader, dst *[]T, path string, e T) {
+// exportElement decodes m, at path p, as an entity of type typ, validates
+// it and appends it to its array of x.
+func (r *jsonReader) exportElement(x *Export, typ, p string, m map[string]any) {
+	switch typ {
+	case TypeImage:
+		addEntity(r, &x.Images, p, r.image(m, p))
+	case TypeLine:
+		addEntity(r, &x.Lines, p, r.line(m, p))
+	case TypeWord:
+		addEntity(r, &x.Words, p, r.word(m, p))
+	case TypeLetter:
+		addEntity(r, &x.Letters, p, r.letter(m, p))
+	case TypeWordTag:
+		addEntity(r, &x.WordTags, p, r.wordTag(m, p))
+	case TypeReceipt:
+		addEntity(r, &x.Receipts, p, r.receipt(m, p))
+	case TypeReceiptLine:
+		addEntity(r, &x.ReceiptLines, p, r.receiptLine(m, p))
+	case TypeReceiptWord:
+		addEntity(r, &x.ReceiptWords, p, r.receiptWord(m, p))
+	case TypeReceiptLetter:
+		addEntity(r, &x.ReceiptLetters, p, r.receiptLetter(m, p))
+	case TypeReceiptWordTag:
+		addEntity(r, &x.ReceiptWordTags, p, r.receiptWordTag(m, p))
+	case TypeReceiptWindow:
+		addEntity(r, &x.ReceiptWindows, p, r.receiptWindow(m, p))
+	case TypeGPTInitialTagging:
+		addEntity(r, &x.GPTInitialTaggings, p, r.gptInitialTagging(m, p))
+	case TypeGPTValidation:
+		addEntity(r, &x.GPTValidations, p, r.gptValidation(m, p))
+	default:
+		r.fail(p, "unknown item type", typ)
+	}
+}
+
+// addEntity validates e and appends it to dst.
+func addEntity[T Entity](r *jsonReader, dst *[]T, path string, e T) {
 	r.valid(path, e)
 	*dst = append(*dst, e)
 }
@@ -122,18 +133,18 @@ func DecodeExport(rd io.Reader) (Export, error) {
 	sort.Strings(names)
 	var x Export
 	for _, name := range names {
-		section, ok := exportSections[name]
+		typ, ok := exportSections[name]
 		if !ok {
 			r.fail(name, "is not an array of the export format", nil)
 			break
 		}
 		for i, v := range r.array(top, "", name, true) {
-			p := index(name, i)
+			p := jsonIndex(name, i)
 			m := r.object(p, v)
 			if r.err != nil {
 				break
 			}
-			section(r, &x, p, m)
+			r.exportElement(&x, typ, p, m)
 		}
 		if r.err != nil {
 			break
@@ -148,43 +159,12 @@ func DecodeExport(rd io.Reader) (Export, error) {
 // exportEntity decodes one element of an export as the item type typ.
 func exportEntity(typ string, m map[string]any) (Entity, error) {
 	r := &jsonReader{format: "export"}
-	p := strings.ToLower(typ)
-	var e Entity
-	switch typ {
-	case TypeImage:
-		e = r.image(m, p)
-	case TypeLine:
-		e = r.line(m, p)
-	case TypeWord:
-		e = r.word(m, p)
-	case TypeLetter:
-		e = r.letter(m, p)
-	case TypeWordTag:
-		e = r.wordTag(m, p)
-	case TypeReceipt:
-		e = r.receipt(m, p)
-	case TypeReceiptLine:
-		e = r.receiptLine(m, p)
-	case TypeReceiptWord:
-		e = r.receiptWord(m, p)
-	case TypeReceiptLetter:
-		e = r.receiptLetter(m, p)
-	case TypeReceiptWordTag:
-		e = r.receiptWordTag(m, p)
-	case TypeReceiptWindow:
-		e = r.receiptWindow(m, p)
-	case TypeGPTInitialTagging:
-		e = r.gptInitialTagging(m, p)
-	case TypeGPTValidation:
-		e = r.gptValidation(m, p)
-	default:
-		return nil, &InputError{Format: "export", Rule: "unknown item type", Value: typ}
-	}
-	r.valid(p, e)
+	var x Export
+	r.exportElement(&x, typ, strings.ToLower(typ), m)
 	if r.err != nil {
 		return nil, r.err
 	}
-	return e, nil
+	return x.Entities()[0], nil
 }
 
 // The decoders of one element of each array.

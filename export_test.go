@@ -207,7 +207,8 @@ func TestDecodeExportErrors(t *testing.T) {
 		{"bad id", `{"words": [{` + img + `, "line_id": 1.5, "id": 1, "text": "a", ` + geom +
 			`, "confidence": 1}]}`, "export: words[0].line_id: must be an integer"},
 		{"bad tag", `{"words": [{` + img + `, "line_id": 1, "id": 1, "text": "a", ` + geom +
-			`, "confidence": 1, "tags": ["ok", 3]}]}`, "export: words[0].tags[1]: must be a string"},
+			`, "confidence": 1, "tags": ["ok", 3]}]}`,
+			"export: words[0].tags[1]: must be a string"},
 		{"bad time", `{"images": [{` + img + `, "width": 1, "height": 1, "timestamp_added":
 			"yesterday", "raw_s3_bucket": "b", "raw_s3_key": "k"}]}`,
 			"export: images[0].timestamp_added: must be an ISO 8601 timestamp"},

@@ -141,8 +141,8 @@ func (g Geometry) WarpPerspective(h Homography) (Geometry, error) {
 	out := g.mapped(h.Apply, h.jacobian)
 	for _, p := range out.Corners() {
 		if !finitePoint(p) {
-			return Geometry{}, fmt.Errorf("geometry: perspective warp sends a corner to infinity: %w",
-				ErrInvalid)
+			return Geometry{}, fmt.Errorf(
+				"geometry: perspective warp sends a corner to infinity: %w", ErrInvalid)
 		}
 	}
 	return out, nil

@@ -97,7 +97,8 @@ func TestRotateAnyAngle(t *testing.T) {
 		t.Errorf("angle = %v", r.AngleDegrees)
 	}
 	// The box grows to hold the turned square: x from -√½ to √½.
-	if !near(r.BoundingBox.X, -math.Sqrt2/2, 1e-15) || !near(r.BoundingBox.Width, math.Sqrt2, 1e-15) {
+	bb := r.BoundingBox
+	if !near(bb.X, -math.Sqrt2/2, 1e-15) || !near(bb.Width, math.Sqrt2, 1e-15) {
 		t.Errorf("box = %v", r.BoundingBox)
 	}
 }
@@ -223,8 +224,8 @@ func TestPerspectiveOntoUnitSquare(t *testing.T) {
 	nearPoint(t, "diagonals' crossing", h.Apply(crossing(slant[0], slant[2], slant[1], slant[3])),
 		Point{0.5, 0.5}, 1e-12)
 
-	if _, err := PerspectiveFromQuads([4]Point{{0, 0}, {1, 1}, {2, 2}, {0, 1}}, unit); !errors.Is(err,
-		ErrSingular) {
+	line := [4]Point{{0, 0}, {1, 1}, {2, 2}, {0, 1}}
+	if _, err := PerspectiveFromQuads(line, unit); !errors.Is(err, ErrSingular) {
 		t.Errorf("three points on a line: %v", err)
 	}
 	if _, err := g.WarpPerspective(Homography{{1, 0, 0}, {0, 1, 0}, {1, 0, 0}}); !errors.Is(err,
@@ -268,7 +269,8 @@ func TestContainsDistanceAngle(t *testing.T) {
 		!near(o.AngleToDegrees(a.Geometry), -180+math.Atan2(0.4, 0.3)*180/math.Pi, 1e-12) {
 		t.Errorf("angles = %v, %v", a.AngleTo(o.Geometry), o.AngleToDegrees(a.Geometry))
 	}
-	if c, bb := a.CornerBounds(), a.BoundingBox; !near(c.X, bb.X, 1e-15) || !near(c.Y, bb.Y, 1e-15) ||
+	c, bb := a.CornerBounds(), a.BoundingBox
+	if !near(c.X, bb.X, 1e-15) || !near(c.Y, bb.Y, 1e-15) ||
 		!near(c.Width, bb.Width, 1e-15) || !near(c.Height, bb.Height, 1e-15) {
 		t.Errorf("bounds from corners = %v, want %v", c, bb)
 	}

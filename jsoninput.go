@@ -95,16 +95,16 @@ func (r *jsonReader) fail(path, rule string, value any) {
 	}
 }
 
-// join returns the path of key inside the object at path.
-func join(path, key string) string {
+// jsonJoin returns the path of key inside the object at path.
+func jsonJoin(path, key string) string {
 	if path == "" {
 		return key
 	}
 	return path + "." + key
 }
 
-// index returns the path of element i of the array at path.
-func index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
+// jsonIndex returns the path of element i of the array at path.
+func jsonIndex(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
 
 // jsonKind names a decoded JSON value's kind for messages.
 func jsonKind(v any) string {
@@ -140,13 +140,13 @@ func (r *jsonReader) array(m map[string]any, path, key string, optional bool) []
 	v, ok := m[key]
 	if !ok || v == nil {
 		if !optional {
-			r.fail(join(path, key), "is missing", nil)
+			r.fail(jsonJoin(path, key), "is missing", nil)
 		}
 		return nil
 	}
 	a, ok := v.([]any)
 	if !ok {
-		r.fail(join(path, key), "must be an array", jsonKind(v))
+		r.fail(jsonJoin(path, key), "must be an array", jsonKind(v))
 	}
 	return a
 }
@@ -155,12 +155,12 @@ func (r *jsonReader) array(m map[string]any, path, key string, optional bool) []
 func (r *jsonReader) num(m map[string]any, path, key string) float64 {
 	v, ok := m[key]
 	if !ok {
-		r.fail(join(path, key), "is missing", nil)
+		r.fail(jsonJoin(path, key), "is missing", nil)
 		return 0
 	}
 	f, ok := v.(float64)
 	if !ok {
-		r.fail(join(path, key), "must be a number", jsonKind(v))
+		r.fail(jsonJoin(path, key), "must be a number", jsonKind(v))
 	}
 	return f
 }
@@ -178,7 +178,7 @@ func (r *jsonReader) optNum(m map[string]any, path, key string) *float64 {
 func (r *jsonReader) int(m map[string]any, path, key string) int {
 	f := r.num(m, path, key)
 	if f != math.Trunc(f) || math.Abs(f) > 1<<53 {
-		r.fail(join(path, key), "must be an integer", f)
+		r.fail(jsonJoin(path, key), "must be an integer", f)
 		return 0
 	}
 	return int(f)
@@ -192,7 +192,7 @@ func (r *jsonReader) idOf(m map[string]any, path string, keys ...string) int {
 			return r.int(m, path, k)
 		}
 	}
-	r.fail(join(path, keys[0]), "is missing", nil)
+	r.fail(jsonJoin(path, keys[0]), "is missing", nil)
 	return 0
 }
 
@@ -203,7 +203,7 @@ func (r *jsonReader) strOf(m map[string]any, path string, keys ...string) string
 			return r.str(m, path, k)
 		}
 	}
-	r.fail(join(path, keys[0]), "is missing", nil)
+	r.fail(jsonJoin(path, keys[0]), "is missing", nil)
 	return ""
 }
 
@@ -211,12 +211,12 @@ func (r *jsonReader) strOf(m map[string]any, path string, keys ...string) string
 func (r *jsonReader) str(m map[string]any, path, key string) string {
 	v, ok := m[key]
 	if !ok {
-		r.fail(join(path, key), "is missing", nil)
+		r.fail(jsonJoin(path, key), "is missing", nil)
 		return ""
 	}
 	s, ok := v.(string)
 	if !ok {
-		r.fail(join(path, key), "must be a string", jsonKind(v))
+		r.fail(jsonJoin(path, key), "must be a string", jsonKind(v))
 	}
 	return s
 }
@@ -237,7 +237,7 @@ func (r *jsonReader) optBool(m map[string]any, path, key string) *bool {
 	}
 	bv, ok := v.(bool)
 	if !ok {
-		r.fail(join(path, key), "must be a boolean", jsonKind(v))
+		r.fail(jsonJoin(path, key), "must be a boolean", jsonKind(v))
 		return nil
 	}
 	return &bv
@@ -254,7 +254,7 @@ func (r *jsonReader) optTime(m map[string]any, path, key string) time.Time {
 	if err != nil {
 		naive, err2 := time.Parse("2006-01-02T15:04:05.999999999", v)
 		if err2 != nil {
-			r.fail(join(path, key), "must be an ISO 8601 timestamp", v)
+			r.fail(jsonJoin(path, key), "must be an ISO 8601 timestamp", v)
 			return time.Time{}
 		}
 		t = naive
@@ -265,7 +265,7 @@ func (r *jsonReader) optTime(m map[string]any, path, key string) time.Time {
 // time reads the required timestamp m[key].
 func (r *jsonReader) time(m map[string]any, path, key string) time.Time {
 	if v, ok := m[key]; !ok || v == nil {
-		r.fail(join(path, key), "is missing", nil)
+		r.fail(jsonJoin(path, key), "is missing", nil)
 		return time.Time{}
 	}
 	return r.optTime(m, path, key)
@@ -278,7 +278,7 @@ func (r *jsonReader) strList(m map[string]any, path, key string) []string {
 	for i, e := range r.array(m, path, key, true) {
 		s, ok := e.(string)
 		if !ok {
-			r.fail(index(join(path, key), i), "must be a string", jsonKind(e))
+			r.fail(jsonIndex(jsonJoin(path, key), i), "must be a string", jsonKind(e))
 			return nil
 		}
 		out = append(out, s)
@@ -300,7 +300,7 @@ func (r *jsonReader) numList(m map[string]any, path, key string, required bool) 
 	for i, e := range a {
 		f, ok := e.(float64)
 		if !ok {
-			r.fail(index(join(path, key), i), "must be a number", jsonKind(e))
+			r.fail(jsonIndex(jsonJoin(path, key), i), "must be a number", jsonKind(e))
 			return nil
 		}
 		out[i] = f
@@ -310,7 +310,7 @@ func (r *jsonReader) numList(m map[string]any, path, key string, required bool) 
 
 // point reads the point m[key] = {x, y}.
 func (r *jsonReader) point(m map[string]any, path, key string) Point {
-	p := join(path, key)
+	p := jsonJoin(path, key)
 	v, ok := m[key]
 	if !ok {
 		r.fail(p, "is missing", nil)
@@ -325,7 +325,7 @@ func (r *jsonReader) point(m map[string]any, path, key string) Point {
 
 // box reads the box m[key] = {x, y, width, height}.
 func (r *jsonReader) box(m map[string]any, path, key string) Box {
-	p := join(path, key)
+	p := jsonJoin(path, key)
 	v, ok := m[key]
 	if !ok {
 		r.fail(p, "is missing", nil)
@@ -365,7 +365,7 @@ func (r *jsonReader) valid(path string, e Entity) {
 	switch {
 	case err == nil:
 	case errors.As(err, &ve):
-		r.fail(join(path, ve.Field), ve.Rule, ve.Value)
+		r.fail(jsonJoin(path, ve.Field), ve.Rule, ve.Value)
 	default:
 		r.fail(path, err.Error(), nil)
 	}

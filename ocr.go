@@ -45,7 +45,7 @@ func (r *jsonReader) ocr(doc any, imageID string) OCRResult {
 		return res
 	}
 	for li, lv := range r.array(top, "", "lines", false) {
-		lp := index("lines", li)
+		lp := jsonIndex("lines", li)
 		lm := r.object(lp, lv)
 		if r.err != nil {
 			return res
@@ -56,7 +56,7 @@ func (r *jsonReader) ocr(doc any, imageID string) OCRResult {
 		res.Lines = append(res.Lines, line)
 
 		for wi, wv := range r.array(lm, lp, "words", false) {
-			wp := index(join(lp, "words"), wi)
+			wp := jsonIndex(jsonJoin(lp, "words"), wi)
 			wm := r.object(wp, wv)
 			if r.err != nil {
 				return res
@@ -67,7 +67,7 @@ func (r *jsonReader) ocr(doc any, imageID string) OCRResult {
 			res.Words = append(res.Words, word)
 
 			for ci, cv := range r.array(wm, wp, "letters", false) {
-				cp := index(join(wp, "letters"), ci)
+				cp := jsonIndex(jsonJoin(wp, "letters"), ci)
 				cm := r.object(cp, cv)
 				if r.err != nil {
 					return res

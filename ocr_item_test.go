@@ -37,7 +37,8 @@ func TestOlderWriterOCRItems(t *testing.T) {
 				t.Fatalf("decode older item: %v", err)
 			}
 			// The older writer rounded confidence to two decimals.
-			if !reflect.DeepEqual(normalizeForCompare(got, want), normalizeForCompare(want, want)) {
+			g, w := normalizeForCompare(got, want), normalizeForCompare(want, want)
+			if !reflect.DeepEqual(g, w) {
 				t.Errorf("decoded older item\n got %+v\nwant %+v", got, want)
 			}
 
@@ -59,7 +60,8 @@ func TestOlderWriterOCRItems(t *testing.T) {
 					continue
 				}
 				if typeName(item[name]) != typeName(old) {
-					t.Errorf("%s is %s, older writer %s", name, typeName(item[name]), typeName(old))
+					t.Errorf("%s is %s, older writer %s", name, typeName(item[name]),
+						typeName(old))
 				}
 			}
 			for name := range item {
@@ -148,7 +150,8 @@ func TestOlderWriterVariants(t *testing.T) {
 	if l.Confidence != 0.99 {
 		t.Errorf("confidence = %v, want 0.99 as stored", l.Confidence)
 	}
-	wt := decode("WordTag|lowercase tag as stored by the older writer; validation fields NULL").(WordTag)
+	const lowerTag = "WordTag|lowercase tag as stored by the older writer; validation fields NULL"
+	wt := decode(lowerTag).(WordTag)
 	if wt.Tag != "total" || wt.Validated != nil || wt.GPTConfidence != nil ||
 		!wt.TimestampValidated.IsZero() {
 		t.Errorf("NULL validation fields: got %+v", wt)
@@ -326,71 +329,118 @@ func TestOCRValidation(t *testing.T) {
 
 	tests := []struct {
 		name  string
-		e     Entity
 		field string // "" when the entity is valid
+		e     Entity
 	}{
-		{"uuid v4 ok", with(img, func(v *Image) { v.ID = strings.ToUpper(v.ID) }), ""},
-		{"uuid not v4", with(img, func(v *Image) { v.ID = "2f05267d-86df-12b3-8a14-e29c5ea567b3" }), "image_id"},
-		{"uuid bad variant", with(img, func(v *Image) { v.ID = "2f05267d-86df-42b3-7a14-e29c5ea567b3" }), "image_id"},
-		{"uuid short", with(img, func(v *Image) { v.ID = "2f05267d" }), "image_id"},
-		{"width positive", with(img, func(v *Image) { v.Width = 1 }), ""},
-		{"width zero", with(img, func(v *Image) { v.Width = 0 }), "width"},
-		{"height negative", with(img, func(v *Image) { v.Height = -3 }), "height"},
-		{"timestamp missing", with(img, func(v *Image) { v.TimestampAdded = time.Time{} }), "timestamp_added"},
-		{"raw bucket empty", with(img, func(v *Image) { v.RawS3Bucket = "" }), "raw_s3_bucket"},
-		{"raw key empty", with(img, func(v *Image) { v.RawS3Key = "" }), "raw_s3_key"},
-		{"optionals empty", with(img, func(v *Image) { v.SHA256, v.CDNS3Key = "", "" }), ""},
+		{"uuid v4 ok", "", withChange(img, func(v *Image) { v.ID = strings.ToUpper(v.ID) })},
+		{"uuid not v4", "image_id", withChange(img, func(v *Image) {
+			v.ID = "2f05267d-86df-12b3-8a14-e29c5ea567b3"
+		})},
+		{"uuid bad variant", "image_id", withChange(img, func(v *Image) {
+			v.ID = "2f05267d-86df-42b3-7a14-e29c5ea567b3"
+		})},
+		{"uuid short", "image_id", withChange(img, func(v *Image) { v.ID = "2f05267d" })},
+		{"width positive", "", withChange(img, func(v *Image) { v.Width = 1 })},
+		{"width zero", "width", withChange(img, func(v *Image) { v.Width = 0 })},
+		{"height negative", "height", withChange(img, func(v *Image) { v.Height = -3 })},
+		{"timestamp missing", "timestamp_added", withChange(img, func(v *Image) {
+			v.TimestampAdded = time.Time{}
+		})},
+		{"raw bucket empty", "raw_s3_bucket", withChange(img, func(v *Image) {
+			v.RawS3Bucket = ""
+		})},
+		{"raw key empty", "raw_s3_key", withChange(img, func(v *Image) { v.RawS3Key = "" })},
+		{"optionals empty", "", withChange(img, func(v *Image) { v.SHA256, v.CDNS3Key = "", "" })},
 
-		{"id 1", with(word, func(v *Word) { v.ID = 1 }), ""},
-		{"id 99999", with(word, func(v *Word) { v.LineID = 99999 }), ""},
-		{"id 0", with(word, func(v *Word) { v.ID = 0 }), "word_id"},
-		{"id 100000", with(word, func(v *Word) { v.LineID = 100000 }), "line_id"},
-		{"text empty", with(word, func(v *Word) { v.Text = "" }), "text"},
-		{"confidence 1", with(word, func(v *Word) { v.Confidence = 1 }), ""},
-		{"confidence tiny", with(word, func(v *Word) { v.Confidence = 1e-9 }), ""},
-		{"confidence 0", with(word, func(v *Word) { v.Confidence = 0 }), "confidence"},
-		{"confidence above 1", with(word, func(v *Word) { v.Confidence = 1.01 }), "confidence"},
-		{"confidence NaN", with(word, func(v *Word) { v.Confidence = nan }), "confidence"},
-		{"coordinate NaN", with(word, func(v *Word) { v.TopLeft.X = nan }), "top_left.x"},
-		{"angle infinite", with(word, func(v *Word) { v.AngleDegrees = math.Inf(1) }), "angle_degrees"},
-		{"box negative", with(word, func(v *Word) { v.BoundingBox.Width = -0.1 }), "bounding_box"},
-		{"coordinate outside 0..1", with(word, func(v *Word) { v.BottomLeft.X = -0.14 }), ""},
-		{"tag 1 char", with(word, func(v *Word) { v.Tags = []string{"T"} }), ""},
-		{"tag 40 chars", with(word, func(v *Word) { v.Tags = []string{strings.Repeat("T", 40)} }), ""},
-		{"tag 41 chars", with(word, func(v *Word) { v.Tags = []string{strings.Repeat("T", 41)} }), "tags"},
-		{"tag empty", with(word, func(v *Word) { v.Tags = []string{""} }), "tags"},
-		{"tag underscore", with(word, func(v *Word) { v.Tags = []string{"_TOTAL"} }), "tags"},
-		{"tag separator", with(word, func(v *Word) { v.Tags = []string{"A#B"} }), "tags"},
-		{"tag repeated", with(word, func(v *Word) { v.Tags = []string{"A", "A"} }), "tags"},
-		{"tag lowercase as stored", with(word, func(v *Word) { v.Tags = []string{"total"} }), ""},
+		{"id 1", "", withChange(word, func(v *Word) { v.ID = 1 })},
+		{"id 99999", "", withChange(word, func(v *Word) { v.LineID = 99999 })},
+		{"id 0", "word_id", withChange(word, func(v *Word) { v.ID = 0 })},
+		{"id 100000", "line_id", withChange(word, func(v *Word) { v.LineID = 100000 })},
+		{"text empty", "text", withChange(word, func(v *Word) { v.Text = "" })},
+		{"confidence 1", "", withChange(word, func(v *Word) { v.Confidence = 1 })},
+		{"confidence tiny", "", withChange(word, func(v *Word) { v.Confidence = 1e-9 })},
+		{"confidence 0", "confidence", withChange(word, func(v *Word) { v.Confidence = 0 })},
+		{"confidence above 1", "confidence", withChange(word, func(v *Word) {
+			v.Confidence = 1.01
+		})},
+		{"confidence NaN", "confidence", withChange(word, func(v *Word) { v.Confidence = nan })},
+		{"coordinate NaN", "top_left.x", withChange(word, func(v *Word) { v.TopLeft.X = nan })},
+		{"angle infinite", "angle_degrees", withChange(word, func(v *Word) {
+			v.AngleDegrees = math.Inf(1)
+		})},
+		{"box negative", "bounding_box", withChange(word, func(v *Word) {
+			v.BoundingBox.Width = -0.1
+		})},
+		{"coordinate outside 0..1", "", withChange(word, func(v *Word) {
+			v.BottomLeft.X = -0.14
+		})},
+		{"tag 1 char", "", withChange(word, func(v *Word) { v.Tags = []string{"T"} })},
+		{"tag 40 chars", "", withChange(word, func(v *Word) {
+			v.Tags = []string{strings.Repeat("T", 40)}
+		})},
+		{"tag 41 chars", "tags", withChange(word, func(v *Word) {
+			v.Tags = []string{strings.Repeat("T", 41)}
+		})},
+		{"tag empty", "tags", withChange(word, func(v *Word) { v.Tags = []string{""} })},
+		{"tag underscore", "tags", withChange(word, func(v *Word) {
+			v.Tags = []string{"_TOTAL"}
+		})},
+		{"tag separator", "tags", withChange(word, func(v *Word) { v.Tags = []string{"A#B"} })},
+		{"tag repeated", "tags", withChange(word, func(v *Word) { v.Tags = []string{"A", "A"} })},
+		{"tag lowercase as stored", "", withChange(word, func(v *Word) {
+			v.Tags = []string{"total"}
+		})},
 
-		{"letter one char", with(letter, func(v *Letter) { v.Text = "€" }), ""},
-		{"letter two chars", with(letter, func(v *Letter) { v.Text = "ab" }), "text"},
-		{"letter empty", with(letter, func(v *Letter) { v.Text = "" }), "text"},
-		{"letter id 0", with(letter, func(v *Letter) { v.ID = 0 }), "letter_id"},
+		{"letter one char", "", withChange(letter, func(v *Letter) { v.Text = "€" })},
+		{"letter two chars", "text", withChange(letter, func(v *Letter) { v.Text = "ab" })},
+		{"letter empty", "text", withChange(letter, func(v *Letter) { v.Text = "" })},
+		{"letter id 0", "letter_id", withChange(letter, func(v *Letter) { v.ID = 0 })},
 
-		{"word tag ok", with(tag, func(v *WordTag) { v.Tag = "T" }), ""},
-		{"word tag underscore", with(tag, func(v *WordTag) { v.Tag = "_X" }), "tag_name"},
-		{"word tag empty", with(tag, func(v *WordTag) { v.Tag = "" }), "tag_name"},
-		{"word tag no timestamp", with(tag, func(v *WordTag) { v.TimestampAdded = time.Time{} }), "timestamp_added"},
-		{"gpt confidence NaN", with(tag, func(v *WordTag) { v.GPTConfidence = &nan }), "gpt_confidence"},
-		{"revised tag ok", with(tag, func(v *WordTag) { v.RevisedTag = "DATE" }), ""},
-		{"revised tag bad", with(tag, func(v *WordTag) { v.RevisedTag = "_DATE" }), "revised_tag"},
+		{"word tag ok", "", withChange(tag, func(v *WordTag) { v.Tag = "T" })},
+		{"word tag underscore", "tag_name", withChange(tag, func(v *WordTag) { v.Tag = "_X" })},
+		{"word tag empty", "tag_name", withChange(tag, func(v *WordTag) { v.Tag = "" })},
+		{"word tag no timestamp", "timestamp_added", withChange(tag, func(v *WordTag) {
+			v.TimestampAdded = time.Time{}
+		})},
+		{"gpt confidence NaN", "gpt_confidence", withChange(tag, func(v *WordTag) {
+			v.GPTConfidence = &nan
+		})},
+		{"revised tag ok", "", withChange(tag, func(v *WordTag) { v.RevisedTag = "DATE" })},
+		{"revised tag bad", "revised_tag", withChange(tag, func(v *WordTag) {
+			v.RevisedTag = "_DATE"
+		})},
 
-		{"receipt id 0", with(rcpt, func(v *Receipt) { v.ID = 0 }), "receipt_id"},
-		{"receipt width 0", with(rcpt, func(v *Receipt) { v.Width = 0 }), "width"},
-		{"receipt corner NaN", with(rcpt, func(v *Receipt) { v.BottomRight.Y = nan }), "bottom_right.y"},
+		{"receipt id 0", "receipt_id", withChange(rcpt, func(v *Receipt) { v.ID = 0 })},
+		{"receipt width 0", "width", withChange(rcpt, func(v *Receipt) { v.Width = 0 })},
+		{"receipt corner NaN", "bottom_right.y", withChange(rcpt, func(v *Receipt) {
+			v.BottomRight.Y = nan
+		})},
 
-		{"corner any case", with(win, func(v *ReceiptWindow) { v.Corner = "Top_Right" }), ""},
-		{"corner unknown", with(win, func(v *ReceiptWindow) { v.Corner = "MIDDLE" }), "corner_name"},
-		{"window key empty", with(win, func(v *ReceiptWindow) { v.CDNS3Key = "" }), "cdn_s3_key"},
-		{"window height 0", with(win, func(v *ReceiptWindow) { v.Height = 0 }), "height"},
-		{"inner corner missing", with(win, func(v *ReceiptWindow) { v.InnerCornerCoordinates = nil }), "inner_corner_coordinates"},
-		{"gpt guess NaN", with(win, func(v *ReceiptWindow) { v.GPTGuess = []float64{nan} }), "gpt_guess"},
+		{"corner any case", "", withChange(win, func(v *ReceiptWindow) {
+			v.Corner = "Top_Right"
+		})},
+		{"corner unknown", "corner_name", withChange(win, func(v *ReceiptWindow) {
+			v.Corner = "MIDDLE"
+		})},
+		{"window key empty", "cdn_s3_key", withChange(win, func(v *ReceiptWindow) {
+			v.CDNS3Key = ""
+		})},
+		{"window height 0", "height", withChange(win, func(v *ReceiptWindow) { v.Height = 0 })},
+		{"inner corner missing", "inner_corner_coordinates", withChange(win, func(
+			v *ReceiptWindow) {
+			v.InnerCornerCoordinates = nil
+		})},
+		{"gpt guess NaN", "gpt_guess", withChange(win, func(v *ReceiptWindow) {
+			v.GPTGuess = []float64{nan}
+		})},
 
-		{"query empty", with(gpt, func(v *GPTValidation) { v.Query = "" }), "query"},
-		{"response empty", with(gpt, func(v *GPTValidation) { v.Response = "" }), "response"},
-		{"gpt no timestamp", with(gpt, func(v *GPTValidation) { v.TimestampAdded = time.Time{} }), "timestamp_added"},
+		{"query empty", "query", withChange(gpt, func(v *GPTValidation) { v.Query = "" })},
+		{"response empty", "response", withChange(gpt, func(v *GPTValidation) {
+			v.Response = ""
+		})},
+		{"gpt no timestamp", "timestamp_added", withChange(gpt, func(v *GPTValidation) {
+			v.TimestampAdded = time.Time{}
+		})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -416,8 +466,8 @@ func TestOCRValidation(t *testing.T) {
 	}
 }
 
-// with returns a copy of v changed by f.
-func with[T Entity](v T, f func(*T)) Entity {
+// withChange returns a copy of v changed by f.
+func withChange[T Entity](v T, f func(*T)) Entity {
 	f(&v)
 	return v
 }

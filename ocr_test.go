@@ -75,7 +75,8 @@ func TestDecodeOCRErrors(t *testing.T) {
 		{"no lines", `{}`, "ocr: lines: is missing"},
 		{"line not object", `{"lines": [3]}`, "ocr: lines[0]: must be an object"},
 		{"word confidence", `{"lines": [` + ok + `,` + ok + `,` + ok + `,` +
-			line(word(`"x"`, letter)) + `]}`, "ocr: lines[3].words[0].confidence: must be a number"},
+			line(word(`"x"`, letter)) + `]}`,
+			"ocr: lines[3].words[0].confidence: must be a number"},
 		{"letter text", `{"lines": [` + line(word("1", letter+`,`+
 			strings.Replace(letter, `"a"`, `"ab"`, 1))) + `]}`,
 			"ocr: lines[0].words[0].letters[1].text: must be exactly one character"},
