@@ -44,43 +44,54 @@ func (r *jsonReader) ocr(doc any, imageID string) OCRResult {
 	if top == nil {
 		return res
 	}
-	for li, lv := range r.array(top, "", "lines", false) {
-		lp := jsonIndex("lines", li)
-		lm := r.object(lp, lv)
-		if r.err != nil {
-			return res
-		}
-		line := Line{ImageID: imageID, ID: li + 1, Text: r.str(lm, lp, attrText),
-			Geometry: r.geometry(lm, lp)}
-		r.valid(lp, line)
-		res.Lines = append(res.Lines, line)
-
-		for wi, wv := range r.array(lm, lp, "words", false) {
-			wp := jsonIndex(jsonJoin(lp, "words"), wi)
-			wm := r.object(wp, wv)
-			if r.err != nil {
-				return res
-			}
-			word := Word{ImageID: imageID, LineID: line.ID, ID: wi + 1,
-				Text: r.str(wm, wp, attrText), Geometry: r.geometry(wm, wp)}
-			r.valid(wp, word)
-			res.Words = append(res.Words, word)
-
-			for ci, cv := range r.array(wm, wp, "letters", false) {
-				cp := jsonIndex(jsonJoin(wp, "letters"), ci)
-				cm := r.object(cp, cv)
-				if r.err != nil {
-					return res
-				}
-				letter := Letter{ImageID: imageID, LineID: line.ID, WordID: word.ID,
-					ID: ci + 1, Text: r.str(cm, cp, attrText), Geometry: r.geometry(cm, cp)}
-				r.valid(cp, letter)
-				res.Letters = append(res.Letters, letter)
-			}
-		}
-		if r.err != nil {
-			return res
+	for i, v := range r.array(top, "", "lines", false) {
+		if r.ocrLine(&res, imageID, i, v); r.err != nil {
+			break
 		}
 	}
 	return res
+}
+
+// ocrLine reads line i (0-based) with its words.
+func (r *jsonReader) ocrLine(res *OCRResult, imageID string, i int, v any) {
+	p := jsonIndex("lines", i)
+	m := r.object(p, v)
+	if m == nil {
+		return
+	}
+	line := Line{ImageID: imageID, ID: i + 1, Text: r.str(m, p, attrText),
+		Geometry: r.geometry(m, p)}
+	r.valid(p, line)
+	res.Lines = append(res.Lines, line)
+	for j, wv := range r.array(m, p, "words", false) {
+		if r.ocrWord(res, line, jsonIndex(jsonJoin(p, "words"), j), j, wv); r.err != nil {
+			return
+		}
+	}
+}
+
+// ocrWord reads word j (0-based) of line, at path p, with its letters.
+func (r *jsonReader) ocrWord(res *OCRResult, line Line, p string, j int, v any) {
+	m := r.object(p, v)
+	if m == nil {
+		return
+	}
+	word := Word{ImageID: line.ImageID, LineID: line.ID, ID: j + 1,
+		Text: r.str(m, p, attrText), Geometry: r.geometry(m, p)}
+	r.valid(p, word)
+	res.Words = append(res.Words, word)
+	for k, cv := range r.array(m, p, "letters", false) {
+		cp := jsonIndex(jsonJoin(p, "letters"), k)
+		cm := r.object(cp, cv)
+		if cm == nil {
+			return
+		}
+		letter := Letter{ImageID: line.ImageID, LineID: line.ID, WordID: word.ID, ID: k + 1,
+			Text: r.str(cm, cp, attrText), Geometry: r.geometry(cm, cp)}
+		r.valid(cp, letter)
+		res.Letters = append(res.Letters, letter)
+		if r.err != nil {
+			return
+		}
+	}
 }
