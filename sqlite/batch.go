@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"runtime"
+	"sync"
 
 	rd "github.com/receiptdynamo/receiptdynamo"
 	"github.com/receiptdynamo/receiptdynamo/internal/expr"
@@ -19,6 +21,8 @@ const maxBatchGet = 100
 // transaction. The 25-request and 16 MB limits of DynamoDB's BatchWriteItem
 // concern its wire protocol, whose chunks this engine does not need: any
 // number of requests is accepted, and their per-item limits are enforced.
+// A BatchWrite holds the file's write lock while it writes, about a second
+// per 100,000 items, during which other processes' writes wait.
 //
 // When the write fails (ctx ends, the file stays locked, the disk is full),
 // nothing is written and the error is a *receiptdynamo.BatchError with
@@ -32,18 +36,7 @@ func (t *Table) BatchWrite(ctx context.Context, reqs []rd.WriteRequest) error {
 		return nil
 	}
 	err = t.write(ctx, "batch write", func(w *wtx) error {
-		for i, r := range reqs {
-			var err error
-			if r.Put != nil {
-				err = w.put(r.Put, sizes[i])
-			} else {
-				err = w.delete(*r.Delete)
-			}
-			if err != nil {
-				return err
-			}
-		}
-		return nil
+		return w.writeAll(reqs, sizes)
 	})
 	if err != nil {
 		return &rd.BatchError{Op: "batch write", Unprocessed: reqs,
@@ -53,35 +46,157 @@ func (t *Table) BatchWrite(ctx context.Context, reqs []rd.WriteRequest) error {
 }
 
 // checkWrites checks every request of a batch write and returns the size of
-// each put item.
+// each put item. Large batches are checked by several goroutines, as the
+// check of an item costs about as much as writing it.
 func checkWrites(reqs []rd.WriteRequest) ([]int, error) {
 	sizes := make([]int, len(reqs))
+	keys := make([]rd.Key, len(reqs))
+	workers := min(runtime.GOMAXPROCS(0), 1+len(reqs)/minCheckPerWorker)
+	per := (len(reqs) + workers - 1) / workers
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for g := range workers {
+		lo, hi := min(g*per, len(reqs)), min((g+1)*per, len(reqs))
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				var err error
+				if keys[i], sizes[i], err = checkWrite(i, reqs[i]); err != nil {
+					errs[g] = err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	// The ranges are in order, so this is the error of the lowest index.
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+
 	seen := make(map[rd.Key]int, len(reqs))
-	for i, r := range reqs {
-		op := fmt.Sprintf("BatchWrite.reqs[%d]", i)
-		var key rd.Key
-		switch {
-		case (r.Put == nil) == (r.Delete == nil):
-			return nil, rd.Invalid(op, "", "must set exactly one of Put and Delete", nil)
-		case r.Put != nil:
-			size, err := expr.ValidateItem(op+".Put", r.Put)
-			if err != nil {
-				return nil, err
-			}
-			key, sizes[i] = expr.KeyOf(r.Put), size
-		default:
-			if err := expr.ValidateKey(op+".Delete", *r.Delete); err != nil {
-				return nil, err
-			}
-			key = *r.Delete
+	for i, k := range keys {
+		if j, dup := seen[k]; dup {
+			return nil, rd.Invalid(fmt.Sprintf("BatchWrite.reqs[%d]", i), "",
+				fmt.Sprintf("must not repeat the key of reqs[%d]", j), k)
 		}
-		if j, dup := seen[key]; dup {
-			return nil, rd.Invalid(op, "", fmt.Sprintf("must not repeat the key of reqs[%d]", j),
-				key)
-		}
-		seen[key] = i
+		seen[k] = i
 	}
 	return sizes, nil
+}
+
+// minCheckPerWorker is the fewest requests worth a goroutine of checkWrites.
+const minCheckPerWorker = 2048
+
+// checkWrite checks request i of a batch write and returns its key and, for
+// a put, the item's size.
+func checkWrite(i int, r rd.WriteRequest) (rd.Key, int, error) {
+	if (r.Put == nil) == (r.Delete == nil) {
+		return rd.Key{}, 0, rd.Invalid(fmt.Sprintf("BatchWrite.reqs[%d]", i), "",
+			"must set exactly one of Put and Delete", nil)
+	}
+	if r.Delete != nil {
+		err := expr.ValidateKey(fmt.Sprintf("BatchWrite.reqs[%d].Delete", i), *r.Delete)
+		return *r.Delete, 0, err
+	}
+	size, err := expr.ValidateItem(fmt.Sprintf("BatchWrite.reqs[%d].Put", i), r.Put)
+	return expr.KeyOf(r.Put), size, err
+}
+
+// writeAll writes checked requests. For a large batch one goroutine encodes
+// the rows while this one inserts them, in runs of rowRunLen.
+func (w *wtx) writeAll(reqs []rd.WriteRequest, sizes []int) error {
+	if len(reqs) <= rowRunLen {
+		return w.writeRun(encodeRun(reqs, sizes, nil))
+	}
+
+	runs := make(chan *rowRun, 2)
+	free := make(chan *rowRun, 4)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer close(runs)
+		for lo := 0; lo < len(reqs); lo += rowRunLen {
+			var spare *rowRun
+			select {
+			case spare = <-free:
+			default:
+			}
+			hi := min(lo+rowRunLen, len(reqs))
+			select {
+			case runs <- encodeRun(reqs[lo:hi], sizes[lo:hi], spare):
+			case <-stop:
+				return
+			}
+		}
+	})
+	defer wg.Wait()
+	defer close(stop)
+
+	for run := range runs {
+		if err := w.writeRun(run); err != nil {
+			return err
+		}
+		select {
+		case free <- run:
+		default:
+		}
+	}
+	return nil
+}
+
+// rowRunLen is the number of rows encoded and written as one run.
+const rowRunLen = 512
+
+// rowRun is a run of encoded requests of a batch write. The blobs of the
+// rows share one buffer.
+type rowRun struct {
+	rows  []row
+	sizes []int
+	del   []bool
+	buf   []byte
+}
+
+// encodeRun encodes requests into run, or a new run if run is nil.
+func encodeRun(reqs []rd.WriteRequest, sizes []int, run *rowRun) *rowRun {
+	if run == nil {
+		run = &rowRun{}
+	}
+	run.rows, run.del, run.buf = run.rows[:0], run.del[:0], run.buf[:0]
+	run.sizes = sizes
+	for _, r := range reqs {
+		if r.Delete != nil {
+			var rw row
+			rw.keys[0], rw.keys[1] = r.Delete.PK, r.Delete.SK
+			run.rows, run.del = append(run.rows, rw), append(run.del, true)
+			continue
+		}
+		start := len(run.buf)
+		rw := encodeRow(r.Put, run.buf[start:])
+		run.buf = append(run.buf[:start], rw.blob...)
+		rw.blob = run.buf[start:len(run.buf):len(run.buf)]
+		run.rows, run.del = append(run.rows, rw), append(run.del, false)
+	}
+	return run
+}
+
+// writeRun inserts or deletes the rows of a run.
+func (w *wtx) writeRun(run *rowRun) error {
+	for i := range run.rows {
+		k := &run.rows[i].keys
+		var err error
+		if run.del[i] {
+			err = w.exec(sqlDelete, k[0], k[1])
+		} else {
+			err = w.exec(sqlUpsert, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], k[8],
+				run.sizes[i], run.rows[i].blob)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // BatchGet returns the items with the keys, in the order of keys, with nil

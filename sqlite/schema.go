@@ -96,10 +96,10 @@ const writerCacheKiB = 32 * 1024
 type fileState int
 
 const (
-	stateEmpty    fileState = iota // no table: a new file, or a dropped table
-	stateTable                     // a table of this or an older schema version
-	stateTooNew                    // a table of a newer version of this package
-	stateOther                     // another application's database
+	stateEmpty  fileState = iota // no table: a new file, or a dropped table
+	stateTable                   // a table of this or an older schema version
+	stateTooNew                  // a table of a newer version of this package
+	stateOther                   // another application's database
 )
 
 // inspect reads the file's identity and schema version, in one statement
