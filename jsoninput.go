@@ -23,6 +23,8 @@ type InputError struct {
 	Value  any    // the offending value, if it helps the reader
 }
 
+// Error returns the format, path and rule: "ocr: lines[3].confidence: must
+// be a number".
 func (e *InputError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Format)
