@@ -54,6 +54,10 @@
 //     DynamoDB although the engine could not see its answer. BatchError
 //     lists such requests as unprocessed; puts and deletes are idempotent, so
 //     sending them again is safe.
+//   - The SDK retries a request that failed with a 5xx error or a broken
+//     connection, which DynamoDB may have applied nonetheless. Puts, deletes
+//     and SETs are idempotent, and so are transactions (their token); an
+//     unconditional Update with Add is not, and may then count twice.
 //   - Describe reports DynamoDB's item count, which is refreshed about every
 //     six hours.
 package ddb
