@@ -170,42 +170,47 @@ func (c *Client) RecordMetric(ctx context.Context, m JobMetric) (JobMetric, erro
 // one key are refused the same way. A *BatchError reports what was written
 // when the engine's retries ran out.
 func (c *Client) RecordMetrics(ctx context.Context, ms []JobMetric) ([]JobMetric, error) {
-	out := make([]JobMetric, len(ms))
 	entities := make([]Entity, len(ms))
 	for i, m := range ms {
 		if m.Timestamp.IsZero() {
 			m.Timestamp = c.eventTime()
 		}
-		out[i], entities[i] = m, m
+		entities[i] = m
 	}
-	if err := c.writeEvents(ctx, "JobMetric", entities); err != nil {
+	items, err := c.writeEvents(ctx, "JobMetric", entities)
+	if err != nil {
+		return nil, fmt.Errorf("record metrics: %w", err)
+	}
+	out, err := decodeAll[JobMetric](items)
+	if err != nil {
 		return nil, fmt.Errorf("record metrics: %w", err)
 	}
 	return out, nil
 }
 
 // writeEvents validates every entity, then writes them all in batches,
-// unconditionally.
-func (c *Client) writeEvents(ctx context.Context, typ string, es []Entity) error {
+// unconditionally, and returns their items.
+func (c *Client) writeEvents(ctx context.Context, typ string, es []Entity) ([]Item, error) {
+	items := make([]Item, len(es))
 	reqs := make([]WriteRequest, len(es))
 	seen := make(map[Key]int, len(es))
 	for i, e := range es {
 		item, err := e.MarshalItem()
 		if err != nil {
-			return fmt.Errorf("%s %d: %w", typ, i, err)
+			return nil, fmt.Errorf("%s %d: %w", typ, i, err)
 		}
 		k := e.Key()
 		if j, dup := seen[k]; dup {
-			return Invalid(typ, fmt.Sprintf("[%d]", i),
+			return nil, Invalid(typ, fmt.Sprintf("[%d]", i),
 				fmt.Sprintf("must not have the key of [%d]", j), k.String())
 		}
 		seen[k] = i
-		reqs[i] = WriteRequest{Put: item}
+		items[i], reqs[i] = item, WriteRequest{Put: item}
 	}
 	if len(reqs) == 0 {
-		return nil
+		return items, nil
 	}
-	return c.table.BatchWrite(ctx, reqs)
+	return items, c.table.BatchWrite(ctx, reqs)
 }
 
 // ListJobMetrics returns one page of a job's measurements of one metric
@@ -259,15 +264,19 @@ func (c *Client) RecordJobLog(ctx context.Context, l JobLog) (JobLog, error) {
 // RecordMetrics: all are checked before any is written, zero timestamps come
 // from the event clock, and entries replace those of the same job and time.
 func (c *Client) RecordJobLogs(ctx context.Context, ls []JobLog) ([]JobLog, error) {
-	out := make([]JobLog, len(ls))
 	entities := make([]Entity, len(ls))
 	for i, l := range ls {
 		if l.Timestamp.IsZero() {
 			l.Timestamp = c.eventTime()
 		}
-		out[i], entities[i] = l, l
+		entities[i] = l
 	}
-	if err := c.writeEvents(ctx, "JobLog", entities); err != nil {
+	items, err := c.writeEvents(ctx, "JobLog", entities)
+	if err != nil {
+		return nil, fmt.Errorf("record job logs: %w", err)
+	}
+	out, err := decodeAll[JobLog](items)
+	if err != nil {
 		return nil, fmt.Errorf("record job logs: %w", err)
 	}
 	return out, nil
