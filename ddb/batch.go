@@ -42,6 +42,9 @@ func (t *Table) BatchWrite(ctx context.Context, reqs []rd.WriteRequest) error {
 		return results[i].err
 	})
 
+	// TODO(ddb): a request in flight when ctx ended may have been applied;
+	// BatchError lists it as unprocessed like the requests never sent, and
+	// cannot tell the two apart without a field of its own.
 	be := &rd.BatchError{Op: "batch write"}
 	for i, chunk := range chunks {
 		left := chunk
