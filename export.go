@@ -96,9 +96,22 @@ func (r *jsonReader) exportElement(x *Export, typ, p string, m map[string]any) {
 	}
 }
 
-// addEntity validates e and appends it to dst.
+// addEntity validates e and appends it to dst. Two entities of one key
+// would overwrite each other in the table, so the second is refused.
 func addEntity[T Entity](r *jsonReader, dst *[]T, path string, e T) {
 	r.valid(path, e)
+	if r.err != nil {
+		return
+	}
+	if r.seen == nil {
+		r.seen = map[Key]string{}
+	}
+	k := e.Key()
+	if first, dup := r.seen[k]; dup {
+		r.fail(path, "has the same key as "+first, k.String())
+		return
+	}
+	r.seen[k] = path
 	*dst = append(*dst, e)
 }
 
@@ -110,9 +123,9 @@ func addEntity[T Entity](r *jsonReader, dst *[]T, path string, e T) {
 // named by its attribute ("line_id") or "id", as the older export does, and
 // timestamps without an offset are taken as UTC. Tags are taken as stored.
 //
-// Every entity is validated. A bad value, or an array of another name,
-// fails with an *InputError naming its JSON path; the error matches
-// ErrInvalid.
+// Every entity is validated, and no two may have one key. A bad value, or
+// an array of another name, fails with an *InputError naming its JSON path;
+// the error matches ErrInvalid.
 func DecodeExport(rd io.Reader) (Export, error) {
 	doc, err := readJSON("export", rd)
 	if err != nil {

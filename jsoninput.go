@@ -89,6 +89,7 @@ func lineCol(data []byte, off int64) (line, col int) {
 type jsonReader struct {
 	format string
 	err    error
+	seen   map[Key]string // path of each key read so far, when checked
 }
 
 func (r *jsonReader) fail(path, rule string, value any) {
