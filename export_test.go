@@ -209,9 +209,9 @@ func TestDecodeExportErrors(t *testing.T) {
 		{"bad tag", `{"words": [{` + img + `, "line_id": 1, "id": 1, "text": "a", ` + geom +
 			`, "confidence": 1, "tags": ["ok", 3]}]}`,
 			"export: words[0].tags[1]: must be a string"},
-		{"same key twice", `{"receipt_lines": [{` + img + `, "receipt_id": 1, "id": 2, "text": "a", ` +
-			geom + `, "confidence": 1}, {` + img + `, "receipt_id": 1, "line_id": 2, "text": "b", ` +
-			geom + `, "confidence": 1}]}`,
+		{"same key twice", `{"receipt_lines": [{` + img + `, "receipt_id": 1, "id": 2,
+			"text": "a", ` + geom + `, "confidence": 1}, {` + img + `, "receipt_id": 1,
+			"line_id": 2, "text": "b", ` + geom + `, "confidence": 1}]}`,
 			"export: receipt_lines[1]: has the same key as receipt_lines[0]"},
 		{"bad time", `{"images": [{` + img + `, "width": 1, "height": 1, "timestamp_added":
 			"yesterday", "raw_s3_bucket": "b", "raw_s3_key": "k"}]}`,
