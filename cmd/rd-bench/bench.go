@@ -56,6 +56,9 @@ func newBench(ctx context.Context, o options, rep *report, log io.Writer) (*benc
 	if err != nil {
 		return nil, fmt.Errorf("rd-bench: work folder: %w", err)
 	}
+	if speed, err := diskWriteSpeed(b.work); err == nil {
+		rep.disk = fmt.Sprintf("%.0f MB/s sequential write of 64 MiB with fsync", speed)
+	}
 	return b, nil
 }
 

@@ -13,11 +13,15 @@
 //	rd-bench [flags]
 //	scripts/bench.sh [flags]   # the same, with dynalite started for it
 //
-// The dynalite sections need a dynalite server: -dynalite URL, or
-// RD_DYNALITE_URL as scripts/test-servers.sh sets it. Without either,
-// rd-bench starts dynalite itself from .ci/node_modules (as installed by
-// scripts/test-servers.sh or `npm ci` in .ci/), on a free port of
-// 127.0.0.1, and stops it at the end.
+// The dynalite, sim and reads sections need a dynalite server: -dynalite
+// URL, or RD_DYNALITE_URL as scripts/test-servers.sh sets it (which
+// scripts/bench.sh uses). Without either, rd-bench starts dynalite itself
+// from .ci/node_modules (as installed by scripts/test-servers.sh or `npm ci`
+// in .ci/), in memory on a free port of 127.0.0.1, and stops it at the end.
+//
+// The exit code is 0 when every section ran and met its target, 1 when a
+// section failed or a target was missed (the report says which), and 2 for
+// bad flags.
 package main
 
 import (
@@ -208,9 +212,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// commandLine returns the command as typed, for the report.
+// commandLine returns the command as typed, for the report: that of
+// RD_BENCH_COMMAND (set by scripts/bench.sh) or go run, with the flags.
 func commandLine(args []string) string {
-	parts := []string{"go run ./cmd/rd-bench"}
+	name := os.Getenv("RD_BENCH_COMMAND")
+	if name == "" {
+		name = "go run ./cmd/rd-bench"
+	}
+	parts := []string{name}
 	for _, a := range args {
 		if a == "" || strings.ContainsAny(a, " '\"") {
 			a = strconv.Quote(a)

@@ -28,6 +28,7 @@ type report struct {
 	notes   map[string][]string // by section
 	missing []string            // figures not measured, with the reason
 	failed  []string            // targets missed
+	disk    string              // write speed of the work folder's disk
 }
 
 func newReport(command string) *report {
@@ -89,7 +90,12 @@ func (r *report) writeMarkdown(path string, elapsed time.Duration) error {
 	fmt.Fprintf(&b, "- Command: `%s` (took %s)\n", r.command, elapsed.Round(time.Second))
 	fmt.Fprintf(&b, "- CPU: %s, %d logical cores\n", r.machine.CPU, r.machine.Cores)
 	fmt.Fprintf(&b, "- Memory: %s\n", r.machine.Memory)
-	fmt.Fprintf(&b, "- Go: %s, %s\n\n", r.machine.Go, r.machine.OS)
+	fmt.Fprintf(&b, "- Go: %s, %s\n", r.machine.Go, r.machine.OS)
+	if r.disk != "" {
+		fmt.Fprintf(&b, "- Disk of the databases: %s\n", r.disk)
+	}
+	fmt.Fprintf(&b, "- Load average (1, 5, 15 min) at the start: %s; at the end: %s\n\n",
+		r.machine.Load, loadAverage())
 
 	b.WriteString("## Summary\n\n")
 	b.WriteString("| section | figure | result | reference (same run) | comparison |\n")
