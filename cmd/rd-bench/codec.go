@@ -90,7 +90,10 @@ func measureCodec(rep *report, w rd.Word) error {
 	if err != nil {
 		return err
 	}
-	refEncode, err := benchCodec(func() error { _, err := attributevalue.MarshalMap(av); return err })
+	refEncode, err := benchCodec(func() error {
+		_, err := attributevalue.MarshalMap(av)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -115,11 +118,12 @@ func measureCodec(rep *report, w rd.Word) error {
 				speedup, refName))
 		}
 		rep.add(row{
-			Section:   "codec",
-			Figure:    what,
-			Result:    fmt.Sprintf("%s/op, %d allocs", fmtDur(r.nsPerOp), r.allocsPerOp),
-			Reference: fmt.Sprintf("%s: %s/op, %d allocs", refName, fmtDur(ref.nsPerOp), ref.allocsPerOp),
-			Compare:   fmt.Sprintf("%.1fx faster (target 3x: %s)", speedup, verdict),
+			Section: "codec",
+			Figure:  what,
+			Result:  fmt.Sprintf("%s/op, %d allocs", fmtDur(r.nsPerOp), r.allocsPerOp),
+			Reference: fmt.Sprintf("%s: %s/op, %d allocs", refName, fmtDur(ref.nsPerOp),
+				ref.allocsPerOp),
+			Compare: fmt.Sprintf("%.1fx faster (target 3x: %s)", speedup, verdict),
 		})
 	}
 	add(fmt.Sprintf("encode a word item (%d attributes)", len(item)), encode, refEncode,

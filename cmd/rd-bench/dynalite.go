@@ -66,7 +66,8 @@ func startDynalite(ctx context.Context, root, work string) (*dynaliteServer, err
 		return nil, err
 	}
 	s := &dynaliteServer{url: "http://127.0.0.1:" + strconv.Itoa(port),
-		log: filepath.Join(work, "dynalite.log"), note: "dynalite 4.0.0 in memory, started by rd-bench"}
+		log:  filepath.Join(work, "dynalite.log"),
+		note: "dynalite 4.0.0 in memory, started by rd-bench"}
 	logf, err := os.Create(s.log)
 	if err != nil {
 		return nil, err

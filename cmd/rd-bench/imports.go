@@ -45,7 +45,8 @@ func (b *bench) runEmbedded(ctx context.Context) error {
 		}
 		b.rep.add(row{
 			Section: "embedded",
-			Figure:  fmt.Sprintf("import %d SROIE receipts (%s items)", n, fmtCount(float64(res.items))),
+			Figure: fmt.Sprintf("import %d SROIE receipts (%s items)", n,
+				fmtCount(float64(res.items))),
 			Result: fmt.Sprintf("%s in %s; peak heap %s, peak RSS %s",
 				fmtRate(res.itemsPerSec(), "items"), res.elapsed.Round(time.Millisecond),
 				fmtBytes(res.heap), fmtRSS(res.rss)),
@@ -185,7 +186,8 @@ func (b *bench) runDynalite(ctx context.Context) error {
 
 	b.rep.add(row{
 		Section: "dynalite",
-		Figure:  fmt.Sprintf("import %d SROIE receipts (%s items)", n, fmtCount(float64(res.items))),
+		Figure: fmt.Sprintf("import %d SROIE receipts (%s items)", n,
+			fmtCount(float64(res.items))),
 		Result: fmt.Sprintf("%s in %s", fmtRate(res.itemsPerSec(), "items"),
 			res.elapsed.Round(time.Millisecond)),
 		Reference: fmt.Sprintf("raw BatchWriteItem loop, %d in flight: %s", images*writers,

@@ -15,8 +15,9 @@ func TestParseFlags(t *testing.T) {
 		wantErr string
 	}{
 		{name: "defaults", args: nil, check: func(o options) bool {
-			return slices.Equal(o.sections, allSections) && slices.Equal(o.sizes, []int{10, 100, 626}) &&
-				o.out == "BENCHMARKS.md" && o.simTuning.policy.MaxAttempts > 0
+			return slices.Equal(o.sections, allSections) &&
+				slices.Equal(o.sizes, []int{10, 100, 626}) && o.out == "BENCHMARKS.md" &&
+				o.simTuning.policy.MaxAttempts > 0
 		}},
 		{name: "sections and sizes", args: []string{"-sections", "codec, sim", "-sizes", "5,7"},
 			check: func(o options) bool {

@@ -117,7 +117,8 @@ func (b *bench) runReads(ctx context.Context) error {
 			Figure:    fmt.Sprintf("%s: %s items returned", c.what, fmtCount(float64(e.items))),
 			Result:    "embedded: " + e.lat.String(),
 			Reference: "dynalite: " + d.lat.String(),
-			Compare:   fmt.Sprintf("embedded %.1fx faster at p50", float64(d.lat.p50)/float64(e.lat.p50)),
+			Compare: fmt.Sprintf("embedded %.1fx faster at p50",
+				float64(d.lat.p50)/float64(e.lat.p50)),
 		})
 	}
 	b.rep.note("reads", fmt.Sprintf("Each read ran once to warm up, then %d times.",
