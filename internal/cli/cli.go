@@ -153,6 +153,16 @@ func (e *partialError) Error() string {
 	return fmt.Sprintf("%d of %d %s failed; the others were stored", e.failed, e.total, e.what)
 }
 
+// codedError is a failure with its own exit code.
+type codedError struct {
+	code int
+	err  error
+}
+
+func (e *codedError) Error() string { return e.err.Error() }
+
+func (e *codedError) Unwrap() error { return e.err }
+
 // report prints err and returns the exit code.
 func (a *app) report(ctx context.Context, cmd *cobra.Command, err error) int {
 	if err == nil {
@@ -176,6 +186,10 @@ func (a *app) report(ctx context.Context, cmd *cobra.Command, err error) int {
 		return ExitPartial
 	}
 	fmt.Fprintf(a.env.Stderr, "receipt-dynamo: %v\n", err)
+	var ce *codedError
+	if errors.As(err, &ce) {
+		return ce.code
+	}
 	if errors.Is(err, rd.ErrNotFound) || errors.Is(err, rd.ErrTableNotFound) {
 		return ExitNotFound
 	}

@@ -155,7 +155,7 @@ type importResult struct {
 }
 
 func (a *app) runImport(ctx context.Context, o *importOptions) error {
-	now := a.env.Now().UTC().Truncate(time.Microsecond)
+	now := a.now()
 	units, err := importUnits(o, now)
 	if err != nil {
 		return err

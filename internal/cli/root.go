@@ -82,6 +82,9 @@ func (a *app) rootCmd() *cobra.Command {
 		newWordsCmd(run(a, a.runWords)),
 		newTagsCmd(run(a, a.runTags)),
 		a.tagCmd(),
+		a.jobCmd(),
+		a.queueCmd(),
+		a.instanceCmd(),
 	)
 	return root
 }
@@ -108,6 +111,17 @@ func exactArgs(n int, names string) cobra.PositionalArgs {
 		if len(args) != n {
 			return fmt.Errorf("%s takes %d argument(s), %s; got %d", cmd.CommandPath(), n,
 				names, len(args))
+		}
+		return nil
+	}
+}
+
+// rangeArgs requires from min to max arguments.
+func rangeArgs(min, max int, names string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < min || len(args) > max {
+			return fmt.Errorf("%s takes %s; got %d argument(s)", cmd.CommandPath(), names,
+				len(args))
 		}
 		return nil
 	}
