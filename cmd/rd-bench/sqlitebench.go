@@ -80,8 +80,9 @@ func (b *bench) sqliteRound(ctx context.Context, items []rd.Item, batch int) err
 	}
 	b.rep.add(row{
 		Section: "sqlite",
-		Figure:  fmt.Sprintf("BatchWrite of %s words and letters, %d per call", fmtCount(n), batch),
-		Result:  fmtRate(n/engine.Seconds(), "items"),
+		Figure: fmt.Sprintf("BatchWrite of %s words and letters, %d per call", fmtCount(n),
+			batch),
+		Result: fmtRate(n/engine.Seconds(), "items"),
 		Reference: fmt.Sprintf("plain SQL INSERT, %d per transaction: %s", batch,
 			fmtRate(n/plain.Seconds(), "items")),
 		Compare: fmt.Sprintf("%.2f of plain (%s)", ratio, target),

@@ -209,7 +209,9 @@ func batchOf(table string, n int, pk func(i int) string,
 		it := item(pk(i), fmt.Sprintf("%03d", i), rd.TypeLetter, size)
 		reqs[i] = types.WriteRequest{PutRequest: &types.PutRequest{Item: it}}
 	}
-	return &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{table: reqs}}
+	return &dynamodb.BatchWriteItemInput{
+		RequestItems: map[string][]types.WriteRequest{table: reqs},
+	}
 }
 
 func TestBatchSplitsIntoProcessedAndUnprocessed(t *testing.T) {
