@@ -12,24 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	rd "github.com/receiptdynamo/receiptdynamo"
-	"github.com/receiptdynamo/receiptdynamo/internal/sroie"
 )
-
-// imageData returns the receipt as the loader takes it.
-func imageData(r *sroie.Receipt) rd.ImageData {
-	return rd.ImageData{
-		Image:           r.Image,
-		Lines:           r.Lines,
-		Words:           r.Words,
-		Letters:         r.Letters,
-		WordTags:        r.Tags,
-		Receipts:        []rd.Receipt{r.Receipt},
-		ReceiptLines:    r.ReceiptLines,
-		ReceiptWords:    r.ReceiptWords,
-		ReceiptLetters:  r.ReceiptLetters,
-		ReceiptWordTags: r.ReceiptTags,
-	}
-}
 
 // importResult is what one import did.
 type importResult struct {
@@ -77,7 +60,7 @@ func (b *bench) importReceipts(ctx context.Context, c *rd.Client, ids []string,
 					return
 				}
 				t0 := time.Now()
-				if err := c.LoadImage(ctx, imageData(r)); err != nil {
+				if err := c.LoadImage(ctx, r.ImageData()); err != nil {
 					fail(fmt.Errorf("receipt %s: %w", id, err))
 					return
 				}

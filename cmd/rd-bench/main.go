@@ -107,8 +107,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.simReceipts, "sim-receipts", 16, "receipts imported through the simulator")
 	simImages := fs.String("sim-images", "1,2,4", "images loaded at once through the "+
 		"simulator, one run each")
-	fs.IntVar(&o.embImages, "embedded-images", runtime.NumCPU(), "receipts imported at "+
-		"once into the embedded store")
+	fs.IntVar(&o.embImages, "embedded-images", min(4, runtime.NumCPU()), "receipts "+
+		"imported at once into the embedded store (the default of receipt-dynamo import)")
 	fs.Float64Var(&o.simBurst, "sim-burst", 100, "write units a partition of the simulator "+
 		"may bank")
 	fs.IntVar(&o.simTuning.writers, "sim-writers", 4, "batch chunks in flight per image "+

@@ -200,7 +200,7 @@ func (b *bench) loadForReads(ctx context.Context, t rd.Table, big string) error 
 	if err != nil {
 		return err
 	}
-	if err := rd.NewClient(t).LoadImage(ctx, imageData(r)); err != nil {
+	if err := rd.NewClient(t).LoadImage(ctx, r.ImageData()); err != nil {
 		return err
 	}
 	var reqs []rd.WriteRequest
