@@ -47,8 +47,9 @@ func (b *bench) runEmbedded(ctx context.Context) error {
 			Section: "embedded",
 			Figure: fmt.Sprintf("import %d SROIE receipts (%s items)", n,
 				fmtCount(float64(res.items))),
-			Result: fmt.Sprintf("%s in %s; peak heap %s, peak RSS %s",
-				fmtRate(res.itemsPerSec(), "items"), res.elapsed.Round(time.Millisecond),
+			Result: fmt.Sprintf("%s in %s (%s items per CPU-second); peak heap %s, "+
+				"peak RSS %s", fmtRate(res.itemsPerSec(), "items"),
+				res.elapsed.Round(time.Millisecond), fmtCount(float64(res.items)/res.cpu.Seconds()),
 				fmtBytes(res.heap), fmtRSS(res.rss)),
 			Reference: "-",
 			Compare:   compare,

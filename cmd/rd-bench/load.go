@@ -22,8 +22,9 @@ type importResult struct {
 	// busy is the time spent inside LoadImage, summed over the images:
 	// busy/elapsed is the average number of images being loaded at once.
 	busy time.Duration
-	heap uint64 // peak live heap
-	rss  uint64 // peak resident set, 0 if unknown
+	cpu  time.Duration // CPU time of the process during the import
+	heap uint64        // peak live heap
+	rss  uint64        // peak resident set, 0 if unknown
 }
 
 func (r importResult) itemsPerSec() float64 { return float64(r.items) / r.elapsed.Seconds() }
@@ -49,7 +50,7 @@ func (b *bench) importReceipts(ctx context.Context, c *rd.Client, ids []string,
 	}
 
 	mem := startMemPeak()
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	var wg sync.WaitGroup
 	for range images {
 		wg.Go(func() {
@@ -79,7 +80,7 @@ feed:
 	}
 	close(next)
 	wg.Wait()
-	res.elapsed = time.Since(start)
+	res.elapsed, res.cpu = time.Since(start), cpuTime()-cpu0
 	res.heap, res.rss = mem.Stop()
 	res.items, res.busy = int(items.Load()), time.Duration(busy.Load())
 	if firstErr == nil {
