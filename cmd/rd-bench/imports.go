@@ -49,8 +49,9 @@ func (b *bench) runEmbedded(ctx context.Context) error {
 				fmtCount(float64(res.items))),
 			Result: fmt.Sprintf("%s in %s (%s items per CPU-second); peak heap %s, "+
 				"peak RSS %s", fmtRate(res.itemsPerSec(), "items"),
-				res.elapsed.Round(time.Millisecond), fmtCount(float64(res.items)/res.cpu.Seconds()),
-				fmtBytes(res.heap), fmtRSS(res.rss)),
+				res.elapsed.Round(time.Millisecond),
+				fmtCount(float64(res.items)/res.cpu.Seconds()), fmtBytes(res.heap),
+				fmtRSS(res.rss)),
 			Reference: "-",
 			Compare:   compare,
 		})

@@ -65,8 +65,8 @@ func (b *bench) sqliteRound(ctx context.Context, items []rd.Item, batch int) err
 	if err != nil {
 		return err
 	}
-	plain, plainCPU, err := insertRows(ctx, path, filepath.Join(b.work, fmt.Sprintf("plain-%d.db", batch)),
-		rows, batch)
+	plainPath := filepath.Join(b.work, fmt.Sprintf("plain-%d.db", batch))
+	plain, plainCPU, err := insertRows(ctx, path, plainPath, rows, batch)
 	if err != nil {
 		return err
 	}
