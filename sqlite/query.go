@@ -25,9 +25,16 @@ const maxPageBytes = 1024 * 1024
 type plan struct {
 	q     rd.Query
 	hash  string   // column of the partition key
+	rng   string   // column of the sort key; "" for an index without one
 	order []string // columns that order the rows and make up a cursor
-	where string   // the key condition, without the cursor
-	args  []any    // of where
+	// bounds restrict the sort key as the key condition does.
+	bounds []bound
+}
+
+// bound is one comparison of the sort key column with a value.
+type bound struct {
+	op    string // "=", "<", "<=", ">", ">="
+	value string
 }
 
 // columnOf returns the column of a key attribute: its name in lower case.
@@ -58,33 +65,27 @@ func planQuery(op string, q rd.Query) (*plan, error) {
 	p := &plan{q: q, hash: columnOf(hash)}
 	switch {
 	case q.Index == "":
+		p.rng = "sk"
 		p.order = []string{"sk"} // the partition key is fixed
 	case rng == "":
 		p.order = []string{"pk", "sk"}
 	default:
-		p.order = []string{columnOf(rng), "pk", "sk"}
+		p.rng = columnOf(rng)
+		p.order = []string{p.rng, "pk", "sk"}
 	}
-	var w strings.Builder
-	w.WriteString(p.hash + " = ?")
-	p.args = append(p.args, q.PK)
-	if q.Index != "" && rng != "" {
-		// The index is sparse: an item without its range key is not in it.
-		w.WriteString(" AND " + columnOf(rng) + " IS NOT NULL")
-	}
-	if err := p.keyCondition(op, &w, rng); err != nil {
+	if err := p.keyCondition(op); err != nil {
 		return nil, err
 	}
-	p.where = w.String()
 	return p, nil
 }
 
-// keyCondition adds the sort key condition of the query to w.
-func (p *plan) keyCondition(op string, w *strings.Builder, rng string) error {
+// keyCondition translates the sort key condition of the query to bounds.
+func (p *plan) keyCondition(op string) error {
 	sk := p.q.SK
 	if sk.Op == rd.SKAny {
 		return nil
 	}
-	if rng == "" {
+	if p.rng == "" {
 		return rd.Invalid(op, "SK", "cannot restrict the sort key of index "+p.q.Index+
 			", which has none", nil)
 	}
@@ -94,29 +95,23 @@ func (p *plan) keyCondition(op string, w *strings.Builder, rng string) error {
 				"values must be valid UTF-8 of at most %d bytes", expr.MaxRangeLen), len(v))
 		}
 	}
-	col := columnOf(rng)
-	cmp := func(sqlOp string) {
-		w.WriteString(" AND " + col + " " + sqlOp + " ?")
-		p.args = append(p.args, sk.Value)
-	}
 	switch sk.Op {
 	case rd.SKEq:
-		cmp("=")
+		p.bounds = []bound{{"=", sk.Value}}
 	case rd.SKLt:
-		cmp("<")
+		p.bounds = []bound{{"<", sk.Value}}
 	case rd.SKLe:
-		cmp("<=")
+		p.bounds = []bound{{"<=", sk.Value}}
 	case rd.SKGt:
-		cmp(">")
+		p.bounds = []bound{{">", sk.Value}}
 	case rd.SKGe:
-		cmp(">=")
+		p.bounds = []bound{{">=", sk.Value}}
 	case rd.SKBetween:
 		if sk.Value > sk.Value2 {
 			return rd.Invalid(op, "SK", "BETWEEN needs a lower bound at most the upper bound",
 				sk.Value+" > "+sk.Value2)
 		}
-		w.WriteString(" AND " + col + " BETWEEN ? AND ?")
-		p.args = append(p.args, sk.Value, sk.Value2)
+		p.bounds = []bound{{">=", sk.Value}, {"<=", sk.Value2}}
 	case rd.SKBeginsWith:
 		// A prefix is a range of byte strings: from the prefix up to the
 		// prefix with its last byte increased, which valid UTF-8 never
@@ -126,12 +121,80 @@ func (p *plan) keyCondition(op string, w *strings.Builder, rng string) error {
 		}
 		upper := []byte(sk.Value)
 		upper[len(upper)-1]++
-		w.WriteString(" AND " + col + " >= ? AND " + col + " < ?")
-		p.args = append(p.args, sk.Value, string(upper))
+		p.bounds = []bound{{">=", sk.Value}, {"<", string(upper)}}
 	default:
 		return rd.Invalid(op, "SK", "has an unknown operator", int(sk.Op))
 	}
 	return nil
+}
+
+// matches reports whether a sort key value meets the plan's bounds.
+func (p *plan) matches(v string) bool {
+	for _, b := range p.bounds {
+		ok := false
+		switch b.op {
+		case "=":
+			ok = v == b.value
+		case "<":
+			ok = v < b.value
+		case "<=":
+			ok = v <= b.value
+		case ">":
+			ok = v > b.value
+		case ">=":
+			ok = v >= b.value
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// where returns the condition of the rows of the query and its arguments.
+// after holds the order columns of a cursor, or is nil. A cursor lies
+// within the key condition (decodeCursor makes sure), so its bound takes
+// the place of the key condition's bound on the same side, and SQLite can
+// seek to it in the index rather than read from the start of the range.
+func (p *plan) where(after []string) (string, []any) {
+	var w strings.Builder
+	args := []any{p.q.PK}
+	w.WriteString(p.hash + " = ?")
+	if p.q.Index != "" && p.rng != "" {
+		// The index is sparse: an item without its range key is not in it.
+		w.WriteString(" AND " + p.rng + " IS NOT NULL")
+	}
+
+	resumeSide, cmp := "", " > "
+	if after != nil {
+		resumeSide = ">"
+		if p.q.Reverse {
+			resumeSide, cmp = "<", " < "
+		}
+	}
+	order, eq := p.order, false
+	for _, b := range p.bounds {
+		if b.op == "=" {
+			eq = true
+		} else if resumeSide != "" && strings.HasPrefix(b.op, resumeSide) {
+			continue
+		}
+		w.WriteString(" AND " + p.rng + " " + b.op + " ?")
+		args = append(args, b.value)
+	}
+	if after == nil {
+		return w.String(), args
+	}
+	if eq && len(order) > 1 {
+		// With the sort key fixed, the cursor's place is in the table key.
+		order, after = order[1:], after[1:]
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(order)), ", ")
+	w.WriteString(" AND (" + strings.Join(order, ", ") + ")" + cmp + "(" + marks + ")")
+	for _, v := range after {
+		args = append(args, v)
+	}
+	return w.String(), args
 }
 
 // checkKeyValue checks a key value given in a query.
@@ -183,28 +246,22 @@ func (t *Table) Query(ctx context.Context, q rd.Query) (rd.Page, error) {
 // holds the order columns of the cursor, or is nil on the first page.
 func (p *plan) selectSQL(after []string) (string, []any) {
 	var b strings.Builder
-	args := append([]any(nil), p.args...)
+	var args []any
 
 	// The blob of an item the Type filter drops is not needed.
 	itemExpr := "item"
-	var filterArg []any
 	if p.q.Type != "" {
 		itemExpr = "CASE WHEN type = ? THEN item END"
-		filterArg = []any{p.q.Type}
+		args = append(args, p.q.Type)
 	}
+	where, whereArgs := p.where(after)
 	b.WriteString("SELECT " + keyColumnList + ", size, " + itemExpr + " FROM items WHERE ")
-	b.WriteString(p.where)
+	b.WriteString(where)
+	args = append(args, whereArgs...)
 
-	cmp, dir := " > ", ""
+	dir := ""
 	if p.q.Reverse {
-		cmp, dir = " < ", " DESC"
-	}
-	if after != nil {
-		marks := strings.TrimSuffix(strings.Repeat("?, ", len(p.order)), ", ")
-		b.WriteString(" AND (" + strings.Join(p.order, ", ") + ")" + cmp + "(" + marks + ")")
-		for _, v := range after {
-			args = append(args, v)
-		}
+		dir = " DESC"
 	}
 	b.WriteString(" ORDER BY ")
 	for i, col := range p.order {
@@ -218,7 +275,7 @@ func (p *plan) selectSQL(after []string) (string, []any) {
 		b.WriteString(" LIMIT ?")
 		args = append(args, p.q.Limit+1)
 	}
-	return b.String(), append(filterArg, args...)
+	return b.String(), args
 }
 
 // readPage reads the rows of one page.
@@ -274,8 +331,8 @@ func (t *Table) Count(ctx context.Context, q rd.Query) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: count: %w", err)
 	}
-	query := "SELECT count(*) FROM items WHERE " + p.where
-	args := p.args
+	where, args := p.where(nil)
+	query := "SELECT count(*) FROM items WHERE " + where
 	if q.Type != "" {
 		query += " AND type = ?"
 		args = append(args, q.Type)
@@ -351,6 +408,11 @@ func (p *plan) decodeCursor(cursor string) ([]string, error) {
 		after[i] = d.string()
 	}
 	if d.err != nil || d.pos != len(d.s) {
+		return nil, bad
+	}
+	// The cursor must lie within the key condition, whose bound it
+	// replaces.
+	if p.rng != "" && !p.matches(after[0]) {
 		return nil, bad
 	}
 	return after, nil
