@@ -16,7 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 	"strconv"
 
@@ -132,80 +131,80 @@ func appendString(buf *bytes.Buffer, s string) {
 }
 
 // Unmarshal decodes one line of DynamoDB JSON, {"Item": {...}}. An error
-// names the attribute path that is malformed.
+// names the attribute path that is malformed. The line is parsed once, then
+// converted.
 func Unmarshal(line []byte) (Item, error) {
-	var top map[string]json.RawMessage
+	var top any
 	if err := json.Unmarshal(line, &top); err != nil {
 		return nil, fmt.Errorf("not a JSON object: %w", err)
 	}
-	raw, ok := top["Item"]
-	if !ok || len(top) != 1 {
+	obj, ok := top.(map[string]any)
+	if !ok || len(obj) != 1 || obj["Item"] == nil {
 		return nil, errors.New(`want an object with the one member "Item"`)
 	}
-	return decodeMap(raw, "Item")
+	return decodeMap(obj["Item"], "Item")
 }
 
-func decodeMap(raw json.RawMessage, path string) (Item, error) {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
+func decodeMap(v any, path string) (Item, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
 		return nil, fmt.Errorf("%s: want an object of attributes", path)
 	}
 	item := make(Item, len(m))
-	for name, v := range m {
-		av, err := decodeValue(v, join(path, name))
+	for name, av := range m {
+		val, err := decodeValue(av, join(path, name))
 		if err != nil {
 			return nil, err
 		}
-		item[name] = av
+		item[name] = val
 	}
 	return item, nil
 }
 
-func decodeValue(raw json.RawMessage, path string) (types.AttributeValue, error) {
-	var typed map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &typed); err != nil || len(typed) != 1 {
+func decodeValue(v any, path string) (types.AttributeValue, error) {
+	typed, ok := v.(map[string]any)
+	if !ok || len(typed) != 1 {
 		return nil, fmt.Errorf("%s: want an object with one type member (S, N, M, …)", path)
 	}
-	for typ, v := range typed {
-		return decodeTyped(typ, v, path)
+	for typ, val := range typed {
+		return decodeTyped(typ, val, path)
 	}
 	panic("unreachable")
 }
 
-func decodeTyped(typ string, v json.RawMessage, path string) (types.AttributeValue, error) {
+func decodeTyped(typ string, v any, path string) (types.AttributeValue, error) {
 	bad := func(want string) error { return fmt.Errorf("%s.%s: want %s", path, typ, want) }
-	if string(bytes.TrimSpace(v)) == "null" {
-		// JSON null decodes into a Go string or bool without complaint.
+	if v == nil {
 		return nil, bad("a value, not null")
 	}
 	switch typ {
 	case "S":
-		var s string
-		if json.Unmarshal(v, &s) != nil {
+		s, ok := v.(string)
+		if !ok {
 			return nil, bad("a string")
 		}
 		return &types.AttributeValueMemberS{Value: s}, nil
 	case "N":
-		var s string
-		if json.Unmarshal(v, &s) != nil || !isNumber(s) {
+		s, ok := v.(string)
+		if !ok || !isNumber(s) {
 			return nil, bad("a decimal number as a string")
 		}
 		return &types.AttributeValueMemberN{Value: s}, nil
 	case "B":
-		b, err := decodeBinary(v)
-		if err != nil {
+		s, ok := v.(string)
+		b, err := base64.StdEncoding.DecodeString(s)
+		if !ok || err != nil {
 			return nil, bad("base64 text")
 		}
 		return &types.AttributeValueMemberB{Value: b}, nil
 	case "BOOL":
-		var b bool
-		if json.Unmarshal(v, &b) != nil {
+		b, ok := v.(bool)
+		if !ok {
 			return nil, bad("true or false")
 		}
 		return &types.AttributeValueMemberBOOL{Value: b}, nil
 	case "NULL":
-		var b bool
-		if json.Unmarshal(v, &b) != nil || !b {
+		if b, ok := v.(bool); !ok || !b {
 			return nil, bad("true")
 		}
 		return &types.AttributeValueMemberNULL{Value: true}, nil
@@ -223,9 +222,9 @@ func decodeTyped(typ string, v json.RawMessage, path string) (types.AttributeVal
 	return nil, fmt.Errorf("%s: unknown attribute type %q", path, typ)
 }
 
-func decodeList(v json.RawMessage, path string) (types.AttributeValue, error) {
-	var elems []json.RawMessage
-	if err := json.Unmarshal(v, &elems); err != nil || elems == nil {
+func decodeList(v any, path string) (types.AttributeValue, error) {
+	elems, ok := v.([]any)
+	if !ok {
 		return nil, fmt.Errorf("%s.L: want an array", path)
 	}
 	out := make([]types.AttributeValue, len(elems))
@@ -239,10 +238,16 @@ func decodeList(v json.RawMessage, path string) (types.AttributeValue, error) {
 	return &types.AttributeValueMemberL{Value: out}, nil
 }
 
-func decodeSet(typ string, v json.RawMessage, bad func(string) error) (types.AttributeValue, error) {
-	var ss []string
-	if json.Unmarshal(v, &ss) != nil || len(ss) == 0 {
+func decodeSet(typ string, v any, bad func(string) error) (types.AttributeValue, error) {
+	elems, ok := v.([]any)
+	if !ok || len(elems) == 0 {
 		return nil, bad("a non-empty array of strings")
+	}
+	ss := make([]string, len(elems))
+	for i, e := range elems {
+		if ss[i], ok = e.(string); !ok {
+			return nil, bad("a non-empty array of strings")
+		}
 	}
 	switch typ {
 	case "SS":
@@ -266,20 +271,42 @@ func decodeSet(typ string, v json.RawMessage, bad func(string) error) (types.Att
 	return &types.AttributeValueMemberBS{Value: bs}, nil
 }
 
-func decodeBinary(v json.RawMessage) ([]byte, error) {
-	var s string
-	if err := json.Unmarshal(v, &s); err != nil {
-		return nil, err
+// isNumber reports whether s is a decimal number as DynamoDB writes one:
+// an optional sign, digits with an optional point (at least one digit), an
+// optional exponent. NaN, infinities and hexadecimal, which
+// strconv.ParseFloat accepts, are not.
+func isNumber(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
 	}
-	return base64.StdEncoding.DecodeString(s)
+	digits := 0
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		digits++
+	}
+	if i < len(s) && s[i] == '.' {
+		for i++; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			digits++
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		exp := 0
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			exp++
+		}
+		if exp == 0 {
+			return false
+		}
+	}
+	return i == len(s)
 }
-
-// numberRE is the decimal form of DynamoDB numbers: no NaN, infinities or
-// hexadecimal, which strconv.ParseFloat would accept.
-var numberRE = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
-
-// isNumber reports whether s is a decimal number as DynamoDB writes one.
-func isNumber(s string) bool { return numberRE.MatchString(s) }
 
 func join(path, name string) string {
 	if path == "" {

@@ -166,3 +166,16 @@ func FuzzUnmarshal(f *testing.F) {
 		}
 	})
 }
+
+func TestIsNumber(t *testing.T) {
+	for s, want := range map[string]bool{
+		"0": true, "-1": true, "+2.5": true, "0.12345678901234567890": true, ".5": true,
+		"5.": true, "1e10": true, "1.5E-3": true, "-0.0": true,
+		"": false, "-": false, ".": false, "e5": false, "1e": false, "NaN": false,
+		"Inf": false, "0x10": false, "1.2.3": false, "1 ": false, "1e+": false,
+	} {
+		if got := isNumber(s); got != want {
+			t.Errorf("isNumber(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
