@@ -269,14 +269,30 @@ var keyColumns = [numKeyColumns]string{
 
 const numKeyColumns = 9
 
-// isKeyColumn reports whether the attribute is stored in a column.
-func isKeyColumn(name string) bool {
+// keyColumn returns the position of a key attribute in keyColumns, or -1
+// for any other attribute.
+func keyColumn(name string) int {
 	switch name {
-	case rd.AttrPK, rd.AttrSK, rd.AttrGSI1PK, rd.AttrGSI1SK, rd.AttrGSI2PK, rd.AttrGSI2SK,
-		rd.AttrGSI3PK, rd.AttrGSI3SK, rd.AttrType:
-		return true
+	case rd.AttrPK:
+		return 0
+	case rd.AttrSK:
+		return 1
+	case rd.AttrGSI1PK:
+		return 2
+	case rd.AttrGSI1SK:
+		return 3
+	case rd.AttrGSI2PK:
+		return 4
+	case rd.AttrGSI2SK:
+		return 5
+	case rd.AttrGSI3PK:
+		return 6
+	case rd.AttrGSI3SK:
+		return 7
+	case rd.AttrType:
+		return 8
 	}
-	return false
+	return -1
 }
 
 // row is an item in the form of a row of the items table: the key
@@ -291,20 +307,26 @@ type row struct {
 // buf[:0] so that a caller can reuse one buffer.
 func encodeRow(item rd.Item, buf []byte) row {
 	var r row
-	n := len(item)
-	for i, name := range keyColumns {
-		if s, ok := item[name].(*types.AttributeValueMemberS); ok {
-			r.keys[i] = s.Value
-			n--
-		}
-	}
-	buf = binary.AppendUvarint(buf[:0], uint64(n))
+	// The count of attributes comes first; one byte holds it unless the
+	// item has 128 attributes or more.
+	buf = append(buf[:0], 0)
+	n := 0
 	for name, v := range item {
-		if isKeyColumn(name) {
-			continue
+		if i := keyColumn(name); i >= 0 {
+			if s, ok := v.(*types.AttributeValueMemberS); ok {
+				r.keys[i] = s.Value
+				continue
+			}
 		}
+		n++
 		buf = appendString(buf, name)
 		buf = appendValue(buf, v, false)
+	}
+	if n < 0x80 {
+		buf[0] = byte(n)
+	} else {
+		count := binary.AppendUvarint(nil, uint64(n))
+		buf = append(count, buf[1:]...)
 	}
 	r.blob = buf
 	return r

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"bytes"
 	"database/sql"
+	"fmt"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -63,6 +64,29 @@ func TestRowRoundTrip(t *testing.T) {
 	}
 	if !equalItems(got, item) {
 		t.Errorf("round trip:\n got %v\nwant %v", got, item)
+	}
+}
+
+// TestRowManyAttributes checks the count of a row with more attributes
+// than one byte of the count holds.
+func TestRowManyAttributes(t *testing.T) {
+	item := codecItem()
+	for i := range 300 {
+		item[fmt.Sprintf("a%03d", i)] = &types.AttributeValueMemberN{Value: fmt.Sprint(i)}
+	}
+	r := encodeRow(item, make([]byte, 0, 16))
+	var keys [numKeyColumns]sql.NullString
+	for i, k := range r.keys {
+		if s, ok := k.(string); ok {
+			keys[i] = sql.NullString{String: s, Valid: true}
+		}
+	}
+	got, err := decodeRow(&keys, r.blob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !equalItems(got, item) {
+		t.Errorf("an item of %d attributes came back with %d", len(item), len(got))
 	}
 }
 
