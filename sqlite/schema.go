@@ -7,6 +7,9 @@ import (
 	"log/slog"
 	"net/url"
 	"strconv"
+	"time"
+
+	sqlite3 "modernc.org/sqlite/lib"
 
 	rd "github.com/receiptdynamo/receiptdynamo"
 )
@@ -243,6 +246,9 @@ func (t *Table) create(ctx context.Context) error {
 
 	// Refuse what is not ours before changing the journal mode.
 	st, version, err := inspect(ctx, db)
+	if resultCode(err) == sqlite3.SQLITE_CANTOPEN {
+		return fmt.Errorf("cannot create %s (does its directory exist?): %w", t.path, err)
+	}
 	if err != nil {
 		return t.classify(ctx, err)
 	}
@@ -343,14 +349,20 @@ func (t *Table) Drop(ctx context.Context) error {
 		return fmt.Errorf("sqlite: drop: %w", t.classify(ctx, err))
 	}
 
-	// Give the space of the items back to the file system. A VACUUM fails
-	// while another connection reads; the table is dropped all the same.
-	if _, err := t.writer.ExecContext(ctx, "VACUUM"); err != nil {
+	// Give the space of the items back to the file system. The table is
+	// dropped all the same if another connection is in the way, so Drop
+	// does not wait long for it.
+	vacuumCtx, cancel := context.WithTimeout(ctx, vacuumWait)
+	defer cancel()
+	if _, err := t.writer.ExecContext(vacuumCtx, "VACUUM"); err != nil {
 		t.log.LogAttrs(ctx, slog.LevelWarn, "sqlite: compacting the file after drop failed",
 			slog.String("path", t.path), slog.String("error", err.Error()))
 	}
 	return nil
 }
+
+// vacuumWait bounds the wait of Drop's VACUUM for other connections.
+const vacuumWait = time.Second
 
 // dropAll drops every table of the schema and marks the file as holding
 // none.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -298,4 +299,20 @@ func TestDropSeenByOtherHandles(t *testing.T) {
 // equalItems compares items through their canonical encoding.
 func equalItems(a, b rd.Item) bool {
 	return bytes.Equal(appendItem(nil, a, true), appendItem(nil, b, true))
+}
+
+// TestCreateInMissingDirectory checks that Create says what is wrong with
+// a path it cannot create.
+func TestCreateInMissingDirectory(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "no such dir", "t.db")
+	tbl, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tbl.Close()
+	err = tbl.Create(t.Context())
+	if err == nil || errors.Is(err, rd.ErrTableNotFound) ||
+		!strings.Contains(err.Error(), "directory") {
+		t.Errorf("create in a missing directory: %v", err)
+	}
 }
