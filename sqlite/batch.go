@@ -196,6 +196,9 @@ func (w *wtx) writeRun(run *rowRun) error {
 			return err
 		}
 	}
+	if w.t.testHookRun != nil {
+		w.t.testHookRun()
+	}
 	return nil
 }
 

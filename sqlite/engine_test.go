@@ -397,13 +397,13 @@ func keysOf(reqs []rd.WriteRequest) []rd.Key {
 }
 
 // TestBatchWriteAllOrNothing checks that a large batch with a bad last
-// request, and a large batch whose context ends while it writes, leave the
-// table as it was.
+// request, and a large batch whose context ends in the middle of writing,
+// leave the table as it was.
 func TestBatchWriteAllOrNothing(t *testing.T) {
 	tbl := openTable(t)
 	ctx := t.Context()
 	var reqs []rd.WriteRequest
-	for i := range 20_000 {
+	for i := range 10 * rowRunLen {
 		reqs = append(reqs, rd.WriteRequest{Put: testItem("P", fmt.Sprintf("%05d", i),
 			"data", strings.Repeat("d", 200))})
 	}
@@ -412,12 +412,23 @@ func TestBatchWriteAllOrNothing(t *testing.T) {
 		t.Errorf("batch with an empty sort key last: %v, want ErrInvalid", err)
 	}
 
-	short, cancel := context.WithTimeout(ctx, 30*time.Millisecond)
+	cancelled, cancel := context.WithCancel(ctx)
 	defer cancel()
-	err := tbl.BatchWrite(short, reqs)
+	runs := 0
+	tbl.testHookRun = func() {
+		if runs++; runs == 3 {
+			cancel()
+		}
+	}
+	err := tbl.BatchWrite(cancelled, reqs)
+	tbl.testHookRun = nil
 	var be *rd.BatchError
-	if !errors.As(err, &be) || !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("batch write past its deadline: %v, want a *BatchError of the deadline", err)
+	if !errors.As(err, &be) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("batch write cancelled after 3 runs: %v, want a *BatchError of the "+
+			"cancellation", err)
+	}
+	if runs < 3 {
+		t.Fatalf("the batch was cancelled after %d runs", runs)
 	}
 	if be.Done != 0 || len(be.Unprocessed) != len(reqs) {
 		t.Errorf("batch error: %d done, %d unprocessed; want 0 and %d", be.Done,
@@ -427,7 +438,10 @@ func TestBatchWriteAllOrNothing(t *testing.T) {
 		t.Errorf("items after the failed batches: %d, %v; want none", n, err)
 	}
 	if err := tbl.BatchWrite(ctx, reqs); err != nil {
-		t.Errorf("the same batch with time enough: %v", err)
+		t.Errorf("the same batch again: %v", err)
+	}
+	if n, err := tbl.Count(ctx, rd.Query{PK: "P"}); err != nil || n != len(reqs) {
+		t.Errorf("items after the batch: %d, %v; want %d", n, err, len(reqs))
 	}
 }
 
@@ -505,5 +519,62 @@ func TestClosed(t *testing.T) {
 	}
 	if _, err := tbl.Get(t.Context(), rd.Key{PK: "P", SK: "1"}); err == nil {
 		t.Errorf("get on a closed table succeeded")
+	}
+}
+
+// TestConcurrentGoroutines runs writers and readers of one table at once
+// in one process and checks that no update was lost.
+func TestConcurrentGoroutines(t *testing.T) {
+	tbl := openTable(t, WithReaders(2))
+	ctx := t.Context()
+	const workers, rounds = 6, 60
+	counter := rd.Key{PK: "P", SK: "counter"}
+	errs := make(chan error, workers)
+	for w := range workers {
+		go func() {
+			errs <- func() error {
+				own := fmt.Sprintf("W#%d", w)
+				for i := range rounds {
+					_, err := tbl.Update(ctx, counter, rd.Update{
+						Add: map[string]types.AttributeValue{"n": num("1")}}, nil)
+					if err != nil {
+						return err
+					}
+					sk := fmt.Sprintf("%03d", i)
+					switch i % 3 {
+					case 0:
+						err = tbl.Put(ctx, testItem(own, sk), rd.IfNotExists)
+					case 1:
+						err = tbl.BatchWrite(ctx, []rd.WriteRequest{{Put: testItem(own, sk)}})
+					default:
+						err = tbl.TransactWrite(ctx, rd.Transaction{Actions: []rd.TxAction{
+							rd.PutAction(testItem(own, sk), rd.IfNotExists)}})
+					}
+					if err != nil {
+						return err
+					}
+					n, err := tbl.Count(ctx, rd.Query{PK: own})
+					if err != nil {
+						return err
+					}
+					if n != i+1 {
+						return fmt.Errorf("worker %d sees %d of its %d items", w, n, i+1)
+					}
+				}
+				return nil
+			}()
+		}()
+	}
+	for range workers {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	it, err := tbl.Get(ctx, counter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := it["n"].(*types.AttributeValueMemberN).Value; got != fmt.Sprint(workers*rounds) {
+		t.Errorf("counter %s after %d increments", got, workers*rounds)
 	}
 }

@@ -41,6 +41,9 @@ type Table struct {
 
 	// now is the clock of transaction tokens; tests replace it.
 	now func() time.Time
+	// testHookRun, when set by a test, runs after each run of rows that a
+	// batch write wrote.
+	testHookRun func()
 }
 
 var _ rd.Table = (*Table)(nil)
