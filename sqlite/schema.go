@@ -83,6 +83,7 @@ func dsn(path, mode string, o options, writer bool) string {
 		}
 		q.Add("_pragma", "synchronous("+sync+")")
 		q.Add("_pragma", "cache_size(-"+strconv.Itoa(writerCacheKiB)+")")
+		q.Add("_pragma", "journal_size_limit("+strconv.Itoa(walSizeLimit)+")")
 		q.Set("_txlock", "immediate")
 	} else {
 		q.Add("_pragma", "query_only(1)")
@@ -94,6 +95,11 @@ func dsn(path, mode string, o options, writer bool) string {
 // writerCacheKiB is the page cache of the writing connection. The default of
 // 2 MB makes a bulk load re-read index pages it just wrote.
 const writerCacheKiB = 32 * 1024
+
+// walSizeLimit is the size in bytes to which a checkpoint truncates the
+// write-ahead log: a large batch grows the log to the size of its data, and
+// SQLite would otherwise keep the file that large.
+const walSizeLimit = 64 << 20
 
 // fileState is what a database file holds.
 type fileState int
