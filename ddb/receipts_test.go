@@ -8,8 +8,11 @@ import (
 )
 
 // TestReceiptClientDynalite runs the receipt client's contract checks
-// against dynalite 4.0.0, without the checks that need transactions.
+// against dynalite 4.0.0, without the checks that need transactions. The
+// two server tests run in parallel with each other (one server each), as
+// moto_server alone takes about a minute.
 func TestReceiptClientDynalite(t *testing.T) {
+	t.Parallel()
 	client := newClient(serverURL(t, envDynalite))
 	sum := tabletest.RunReceiptClient(t, func(t *testing.T) rd.Table { return newTable(t, client) },
 		tabletest.Name("ddb on dynalite 4.0.0"),
@@ -22,6 +25,7 @@ func TestReceiptClientDynalite(t *testing.T) {
 // TestReceiptClientMoto runs every receipt client check against
 // moto_server.
 func TestReceiptClientMoto(t *testing.T) {
+	t.Parallel()
 	client := newClient(serverURL(t, envMoto))
 	sum := tabletest.RunReceiptClient(t, func(t *testing.T) rd.Table { return newTable(t, client) },
 		tabletest.Name("ddb on moto_server"))
