@@ -183,14 +183,23 @@ func encodeRun(reqs []rd.WriteRequest, sizes []int, run *rowRun) *rowRun {
 
 // writeRun inserts or deletes the rows of a run.
 func (w *wtx) writeRun(run *rowRun) error {
+	upsert, err := w.stmt(sqlUpsert)
+	if err != nil {
+		return err
+	}
+	del, err := w.stmt(sqlDelete)
+	if err != nil {
+		return err
+	}
+	var args [numKeyColumns + 2]any
 	for i := range run.rows {
-		k := &run.rows[i].keys
-		var err error
+		r := &run.rows[i]
 		if run.del[i] {
-			err = w.exec(sqlDelete, k[0], k[1])
+			_, err = del.ExecContext(w.ctx, r.keys[0], r.keys[1])
 		} else {
-			err = w.exec(sqlUpsert, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], k[8],
-				run.sizes[i], run.rows[i].blob)
+			copy(args[:], r.keys[:])
+			args[numKeyColumns], args[numKeyColumns+1] = run.sizes[i], r.blob
+			_, err = upsert.ExecContext(w.ctx, args[:]...)
 		}
 		if err != nil {
 			return err
