@@ -70,11 +70,12 @@ type options struct {
 	readers  int
 }
 
-// Defaults of the options.
-const (
-	DefaultBusyTimeout = 10 * time.Second
-	defaultReaders     = 4
-)
+// DefaultBusyTimeout is how long an operation waits for a lock held by
+// another connection, unless [WithBusyTimeout] says otherwise.
+const DefaultBusyTimeout = 10 * time.Second
+
+// defaultReaders is the number of read connections of a table.
+const defaultReaders = 4
 
 // WithLogger makes the engine log to l: a warning when it retries a
 // statement that found the file locked, and an informational record when it
