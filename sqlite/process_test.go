@@ -175,7 +175,7 @@ func TestCrashMidTransaction(t *testing.T) {
 		// Let it commit some groups, then kill it at a random moment.
 		lines := bufio.NewScanner(stdout)
 		committed := next - 1
-		for range 10 + rng.IntN(20) {
+		for range 6 + rng.IntN(14) {
 			if !lines.Scan() {
 				t.Fatalf("round %d: writer stopped: %v %s", round, lines.Err(), stderr.String())
 			}
