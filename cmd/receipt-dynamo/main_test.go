@@ -70,6 +70,8 @@ type runner struct {
 	t     *testing.T
 	env   []string
 	store []string // --db FILE or --table NAME
+	home  string   // $HOME of the command
+	dir   string   // the working folder; "" for this one
 }
 
 // result is what one run of the command did.
@@ -83,7 +85,7 @@ type result struct {
 func newRunner(t *testing.T, store []string, extra ...string) *runner {
 	home := t.TempDir()
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "TMPDIR=" + os.TempDir()}
-	return &runner{t: t, env: append(env, extra...), store: store}
+	return &runner{t: t, env: append(env, extra...), store: store, home: home}
 }
 
 // embedded returns a runner on a new embedded file.
@@ -95,6 +97,7 @@ func (r *runner) run(args ...string) result {
 	r.t.Helper()
 	cmd := exec.Command(binary, append(slices.Clone(r.store), args...)...)
 	cmd.Env = r.env
+	cmd.Dir = r.dir
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
