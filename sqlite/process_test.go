@@ -92,8 +92,9 @@ func createFile(t *testing.T) string {
 // The crash writer writes numbered groups of items, each group in one call
 // that is all or nothing: even groups are transactions of crashTxItems puts
 // and an update of a counter item; odd groups are batch writes of
-// crashBatchItems puts, enough for the engine's pipelined path. After each
-// call returns it prints the group's number.
+// crashBatchItems puts, enough for the engine's pipelined path. It prints
+// "begin" and the group's number before each call, and the number alone
+// after the call returned.
 const (
 	crashPK         = "CRASH"
 	crashTxItems    = 9
@@ -124,6 +125,8 @@ func crashWriter(ctx context.Context, tbl *Table, first int) error {
 				"payload":   &types.AttributeValueMemberS{Value: payload},
 			}
 		}
+		fmt.Fprintln(out, "begin", g)
+		out.Flush()
 		var err error
 		if g%2 == 0 {
 			tx := rd.Transaction{}
@@ -159,7 +162,7 @@ func crashWriter(ctx context.Context, tbl *Table, first int) error {
 func TestCrashMidTransaction(t *testing.T) {
 	path := createFile(t)
 	rng := rand.New(rand.NewPCG(3, 5))
-	next := 0
+	next, midGroup := 0, 0
 	for round := range 3 {
 		cmd := child(t, "crash-writer", path, strconv.Itoa(next))
 		stdout, err := cmd.StdoutPipe()
@@ -174,19 +177,33 @@ func TestCrashMidTransaction(t *testing.T) {
 
 		// Let it commit some groups, then kill it at a random moment.
 		lines := bufio.NewScanner(stdout)
-		committed := next - 1
-		for range 6 + rng.IntN(14) {
-			if !lines.Scan() {
-				t.Fatalf("round %d: writer stopped: %v %s", round, lines.Err(), stderr.String())
+		committed, inGroup := next-1, false
+		read := func() {
+			if g, ok := strings.CutPrefix(lines.Text(), "begin "); ok {
+				inGroup = g != ""
+				return
 			}
 			committed, _ = strconv.Atoi(lines.Text())
+			inGroup = false
+		}
+		for range 6 + rng.IntN(14) {
+			for {
+				if !lines.Scan() {
+					t.Fatalf("round %d: writer stopped: %v %s", round, lines.Err(),
+						stderr.String())
+				}
+				read()
+				if !inGroup {
+					break
+				}
+			}
 		}
 		time.Sleep(time.Duration(rng.IntN(15_000)) * time.Microsecond)
 		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
 		for lines.Scan() { // what it printed before it died
-			committed, _ = strconv.Atoi(lines.Text())
+			read()
 		}
 		err = cmd.Wait()
 		var exit *exec.ExitError
@@ -194,11 +211,19 @@ func TestCrashMidTransaction(t *testing.T) {
 			t.Fatalf("round %d: writer ended with %v, not by SIGKILL: %s", round, err,
 				stderr.String())
 		}
+		if inGroup {
+			midGroup++
+		}
 
 		last := checkCrashFile(t, path, committed)
-		t.Logf("round %d: writer killed after group %d was reported; groups 0..%d present",
-			round, committed, last)
+		t.Logf("round %d: writer killed after group %d was reported, within a group: %t; "+
+			"groups 0..%d present", round, committed, inGroup, last)
 		next = last + 1
+	}
+	// Between two groups the writer only prints a line, so a kill at a
+	// random moment all but always lands within one.
+	if midGroup == 0 {
+		t.Errorf("no kill landed while the writer was within a group")
 	}
 }
 
