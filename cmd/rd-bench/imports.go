@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -174,17 +175,17 @@ func (b *bench) runDynalite(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	raw, err := newDDBTable(ctx, srv.url, "raw")
+	raw, err := bestRaw(ctx, sdkClient(srv.url), func() (rd.Table, string, error) {
+		t, err := newDDBTable(ctx, srv.url, "raw")
+		if err != nil {
+			return nil, "", err
+		}
+		return t, t.Name(), nil
+	}, items)
 	if err != nil {
 		return err
 	}
-	defer raw.Drop(context.WithoutCancel(ctx))
-	rawTime, err := rawLoop(ctx, sdkClient(srv.url), raw.Name(), items, images*writers)
-	if err != nil {
-		return err
-	}
-	rawRate := float64(len(items)) / rawTime.Seconds()
-	b.logf("dynalite: raw loop, %d items in %s", len(items), rawTime)
+	b.logf("dynalite: raw loops, %s", strings.Join(raw.tried, ", "))
 
 	b.rep.add(row{
 		Section: "dynalite",
@@ -192,9 +193,9 @@ func (b *bench) runDynalite(ctx context.Context) error {
 			fmtCount(float64(res.items))),
 		Result: fmt.Sprintf("%s in %s", fmtRate(res.itemsPerSec(), "items"),
 			res.elapsed.Round(time.Millisecond)),
-		Reference: fmt.Sprintf("raw BatchWriteItem loop, %d in flight: %s", images*writers,
-			fmtRate(rawRate, "items")),
-		Compare: fmt.Sprintf("%.2f of the server's ceiling", res.itemsPerSec()/rawRate),
+		Reference: fmt.Sprintf("raw BatchWriteItem loop, best of %s: %s",
+			strings.Join(raw.tried, ", "), fmtRate(raw.rate, "items")),
+		Compare: fmt.Sprintf("%.2f of the server's ceiling", res.itemsPerSec()/raw.rate),
 	})
 	b.rep.note("dynalite", fmt.Sprintf("Server: %s. The import loaded %d images at once, "+
 		"each with the engine's batch concurrency of %d.", srv.note, images, writers))

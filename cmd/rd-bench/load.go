@@ -171,3 +171,41 @@ func rawChunk(ctx context.Context, client *dynamodb.Client, table string, chunk 
 	}
 	return nil
 }
+
+// rawConcs are the requests in flight of the raw loops; the best of them is
+// the server's ceiling.
+var rawConcs = []int{4, 16}
+
+// rawResult is the best of raw loops at several concurrencies.
+type rawResult struct {
+	items   int
+	rate    float64 // items per second
+	conc    int     // requests in flight of the best loop
+	elapsed time.Duration
+	tried   []string // "conc: rate" of each loop
+}
+
+// bestRaw writes items with a raw loop at each of rawConcs, each into a new
+// table made by newTable (and dropped after), and returns the best.
+func bestRaw(ctx context.Context, client *dynamodb.Client,
+	newTable func() (rd.Table, string, error), items []rd.Item) (rawResult, error) {
+	best := rawResult{items: len(items)}
+	for _, conc := range rawConcs {
+		tbl, name, err := newTable()
+		if err != nil {
+			return best, err
+		}
+		elapsed, err := rawLoop(ctx, client, name, items, conc)
+		_ = tbl.Drop(context.WithoutCancel(ctx))
+		if err != nil {
+			return best, err
+		}
+		rate := float64(len(items)) / elapsed.Seconds()
+		best.tried = append(best.tried, fmt.Sprintf("%d in flight: %s", conc,
+			fmtRate(rate, "items")))
+		if rate > best.rate {
+			best.rate, best.conc, best.elapsed = rate, conc, elapsed
+		}
+	}
+	return best, nil
+}

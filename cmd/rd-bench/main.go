@@ -42,21 +42,25 @@ import (
 
 // options are the flags of a run.
 type options struct {
-	sections     []string
-	sroieDir     string
-	out          string
-	workDir      string
-	dynaliteURL  string
-	sqliteItems  int
-	sizes        []int
-	ddbReceipts  int
-	simReceipts  int
-	simImages    []int
-	readRepeats  int
-	startServers bool
-	simBurst     float64
-	embImages    int
-	simTuning    simTuning
+	sections           []string
+	sroieDir           string
+	out                string
+	workDir            string
+	dynaliteURL        string
+	sqliteItems        int
+	sizes              []int
+	ddbReceipts        int
+	simReceipts        int
+	simImages          []int
+	readRepeats        int
+	startServers       bool
+	simBurst           float64
+	simIndexRate       float64
+	simIndexImgs       int
+	simIndexReceipts   int
+	simCeilingReceipts int
+	embImages          int
+	simTuning          simTuning
 }
 
 var allSections = []string{"codec", "sqlite", "embedded", "dynalite", "sim", "reads"}
@@ -103,21 +107,30 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.sqliteItems, "sqlite-items", 100_000, "words and letters batch-written "+
 		"in the sqlite section")
 	sizes := fs.String("sizes", "10,100,626", "receipt counts of the embedded imports")
-	fs.IntVar(&o.ddbReceipts, "dynalite-receipts", 30, "receipts imported into dynalite")
+	fs.IntVar(&o.ddbReceipts, "dynalite-receipts", 20, "receipts imported into dynalite")
 	fs.IntVar(&o.simReceipts, "sim-receipts", 16, "receipts imported through the simulator")
-	simImages := fs.String("sim-images", "1,2,4", "images loaded at once through the "+
+	simImages := fs.String("sim-images", "1,2", "images loaded at once through the "+
 		"simulator, one run each")
 	fs.IntVar(&o.embImages, "embedded-images", min(4, runtime.NumCPU()), "receipts "+
 		"imported at once into the embedded store (the default of receipt-dynamo import)")
 	fs.Float64Var(&o.simBurst, "sim-burst", 100, "write units a partition of the simulator "+
 		"may bank")
-	fs.IntVar(&o.simTuning.writers, "sim-writers", 4, "batch chunks in flight per image "+
+	fs.Float64Var(&o.simIndexRate, "sim-index-rate", 250, "write units per second per "+
+		"partition of the run with every index enforced, scaled down so that the server "+
+		"is not what limits it")
+	fs.IntVar(&o.simIndexImgs, "sim-index-images", 4, "images loaded at once in the run "+
+		"with every index enforced; 0 skips the run")
+	fs.IntVar(&o.simIndexReceipts, "sim-index-receipts", 8, "receipts imported in the "+
+		"run with every index enforced")
+	fs.IntVar(&o.simCeilingReceipts, "sim-ceiling-receipts", 8, "receipts whose items the "+
+		"raw loops write through the unlimited simulator")
+	fs.IntVar(&o.simTuning.writers, "sim-writers", 2, "batch chunks in flight per image "+
 		"through the simulator")
-	fs.IntVar(&o.simTuning.policy.MaxAttempts, "sim-attempts", 40, "attempts of each "+
+	fs.IntVar(&o.simTuning.policy.MaxAttempts, "sim-attempts", 100, "attempts of each "+
 		"request and batch chunk through the simulator")
-	fs.DurationVar(&o.simTuning.policy.BaseDelay, "sim-base-delay", 20*time.Millisecond,
+	fs.DurationVar(&o.simTuning.policy.BaseDelay, "sim-base-delay", 10*time.Millisecond,
 		"first retry delay bound through the simulator")
-	fs.DurationVar(&o.simTuning.policy.MaxDelay, "sim-max-delay", 500*time.Millisecond,
+	fs.DurationVar(&o.simTuning.policy.MaxDelay, "sim-max-delay", 100*time.Millisecond,
 		"retry delay cap through the simulator")
 	fs.IntVar(&o.readRepeats, "read-repeats", 20, "repetitions of each read")
 	if err := fs.Parse(args); err != nil {
@@ -142,11 +155,19 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if o.simImages, err = parseInts("-sim-images", *simImages); err != nil {
 		return o, err
 	}
+	if o.simIndexImgs < 0 {
+		return o, fmt.Errorf("rd-bench: -sim-index-images: must be 0 or more")
+	}
+	if o.simIndexRate <= 0 || o.simBurst <= 0 {
+		return o, fmt.Errorf("rd-bench: -sim-index-rate and -sim-burst must be positive")
+	}
 	for _, n := range []struct {
 		name string
 		v    int
 	}{{"-sqlite-items", o.sqliteItems}, {"-dynalite-receipts", o.ddbReceipts},
-		{"-sim-receipts", o.simReceipts}, {"-read-repeats", o.readRepeats}} {
+		{"-sim-receipts", o.simReceipts}, {"-read-repeats", o.readRepeats},
+		{"-sim-index-receipts", o.simIndexReceipts}, {"-embedded-images", o.embImages},
+		{"-sim-ceiling-receipts", o.simCeilingReceipts}} {
 		if n.v < 1 {
 			return o, fmt.Errorf("rd-bench: %s: must be at least 1, got %d", n.name, n.v)
 		}

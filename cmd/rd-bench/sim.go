@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -41,25 +40,27 @@ func (b *bench) runSim(ctx context.Context) error {
 	ids := b.ids[:min(b.o.simReceipts, len(b.ids))]
 	tune := b.o.simTuning
 
-	// The ceiling: a raw loop through an unlimited simulator.
-	ceiling, err := b.simCeiling(ctx, srv.url, ids)
+	// The ceiling: raw loops through an unlimited simulator.
+	ceiling, err := b.simCeiling(ctx, srv.url, b.ids[:min(b.o.simCeilingReceipts, len(b.ids))])
 	if err != nil {
 		return err
 	}
 
 	for _, k := range b.o.simImages {
-		if err := b.simImport(ctx, srv.url, ids, k, partsim.TableOnly(), ceiling, tune,
-			false); err != nil {
+		run := simRun{images: k, rate: partitionRate}
+		if err := b.simImport(ctx, srv.url, ids, run, ceiling, tune); err != nil {
 			return err
 		}
 	}
-	kmax := slices.Max(b.o.simImages)
-	if err := b.simImport(ctx, srv.url, ids, kmax, partsim.DefaultKeyAttrs(), ceiling, tune,
-		true); err != nil {
-		return err
+	if b.o.simIndexImgs > 0 {
+		run := simRun{images: b.o.simIndexImgs, rate: b.o.simIndexRate, allIndexes: true}
+		few := b.ids[:min(b.o.simIndexReceipts, len(b.ids))]
+		if err := b.simImport(ctx, srv.url, few, run, ceiling, tune); err != nil {
+			return err
+		}
 	}
-	b.rep.note("sim", fmt.Sprintf("Loader tuning: %s. Simulator: %d write units per second "+
-		"per partition, burst %g units.", tune, partitionRate, b.o.simBurst))
+	b.rep.note("sim", fmt.Sprintf("Loader tuning: %s. Simulator burst: %g units per "+
+		"partition.", tune, b.o.simBurst))
 	return nil
 }
 
@@ -78,39 +79,50 @@ func (b *bench) simCeiling(ctx context.Context, url string, ids []string) (float
 		return 0, err
 	}
 	defer p.Close()
-	tbl, err := newDDBTable(ctx, p.URL, "ceiling")
+	raw, err := bestRaw(ctx, sdkClient(p.URL), func() (rd.Table, string, error) {
+		t, err := newDDBTable(ctx, p.URL, "ceiling")
+		if err != nil {
+			return nil, "", err
+		}
+		p.Reset()
+		return t, t.Name(), nil
+	}, items)
 	if err != nil {
 		return 0, err
 	}
-	defer tbl.Drop(context.WithoutCancel(ctx))
-	p.Reset()
-	const conc = 16
-	elapsed, err := rawLoop(ctx, sdkClient(p.URL), tbl.Name(), items, conc)
-	if err != nil {
-		return 0, err
-	}
-	units := p.Stats().Units("")
-	rate := units / elapsed.Seconds()
-	b.logf("sim: ceiling %.0f WCU/s (%d items in %s)", rate, len(items), elapsed)
+	// Every loop wrote the same items; the last one's units are theirs.
+	rate := p.Stats().Units("") / raw.elapsed.Seconds()
+	b.logf("sim: ceiling %.0f WCU/s (%s)", rate, strings.Join(raw.tried, ", "))
 	b.rep.add(row{
 		Section: "sim",
-		Figure: fmt.Sprintf("raw BatchWriteItem loop of the same %s items through the "+
-			"simulator, no limit", fmtCount(float64(len(items)))),
-		Result: fmt.Sprintf("%s (%s)", fmtRate(rate, "WCU"),
-			fmtRate(float64(len(items))/elapsed.Seconds(), "items")),
-		Reference: fmt.Sprintf("%d requests in flight", conc),
+		Figure: fmt.Sprintf("raw BatchWriteItem loop of the %s items of %d receipts through "+
+			"the simulator, no limit", fmtCount(float64(len(items))), len(ids)),
+		Result:    fmt.Sprintf("%s (%s)", fmtRate(rate, "WCU"), fmtRate(raw.rate, "items")),
+		Reference: "best of " + strings.Join(raw.tried, ", "),
 		Compare:   "the server's ceiling, which caps the limits below",
 	})
 	return rate, nil
 }
 
-// simImport imports the receipts ids through a simulator enforcing attrs,
-// k images at once, and reports the rate against the physical limit. With
-// allIndexes, the limit also counts the index partitions that the whole
-// table shares.
-func (b *bench) simImport(ctx context.Context, url string, ids []string, k int,
-	attrs []partsim.KeyAttr, ceiling float64, tune simTuning, allIndexes bool) error {
-	p, err := partsim.Start(url, partsim.Config{WriteUnits: partitionRate, Burst: b.o.simBurst,
+// simRun is one import through the simulator.
+type simRun struct {
+	images int     // images loaded at once
+	rate   float64 // write units per second of one partition
+	// allIndexes enforces every index partition, not only the table's.
+	allIndexes bool
+}
+
+// simImport imports the receipts ids through a simulator as run says, and
+// reports the rate against the physical limit: the images in flight times
+// a partition's rate, capped by the server's ceiling, and with every index
+// enforced also by the busiest index partition.
+func (b *bench) simImport(ctx context.Context, url string, ids []string, run simRun,
+	ceiling float64, tune simTuning) error {
+	attrs := partsim.TableOnly()
+	if run.allIndexes {
+		attrs = partsim.DefaultKeyAttrs()
+	}
+	p, err := partsim.Start(url, partsim.Config{WriteUnits: run.rate, Burst: b.o.simBurst,
 		KeyAttrs: attrs})
 	if err != nil {
 		return err
@@ -124,7 +136,7 @@ func (b *bench) simImport(ctx context.Context, url string, ids []string, k int,
 	defer tbl.Drop(context.WithoutCancel(ctx))
 	p.Reset()
 
-	res, loadErr := b.importReceipts(ctx, rd.NewClient(tbl), ids, k)
+	res, loadErr := b.importReceipts(ctx, rd.NewClient(tbl), ids, run.images)
 	stats := p.Stats()
 	stored, err := countStored(ctx, tbl, ids)
 	if err != nil {
@@ -133,24 +145,30 @@ func (b *bench) simImport(ctx context.Context, url string, ids []string, k int,
 	lost := res.items - stored
 	units := stats.Units("")
 	rate := units / res.elapsed.Seconds()
+	b.logf("sim: %d images at once, %g WCU/s per partition, all indexes %v: %.0f WCU/s",
+		run.images, run.rate, run.allIndexes, rate)
 
-	// The physical limit: the images loaded at once, each at one
-	// partition's rate, capped by the server; with every index enforced,
-	// also the busiest partition that the whole table shares.
-	limit := min(res.inFlight()*partitionRate, ceiling)
-	why := fmt.Sprintf("min(%.2f images at once x %d, ceiling %s)", res.inFlight(),
-		partitionRate, fmtCount(ceiling))
-	if allIndexes {
-		hot := hottestShared(stats)
-		shared := units * partitionRate / hot.Units
-		if shared < limit {
-			limit = shared
-			why = fmt.Sprintf("%s bound: %s of %s units must pass %s at %d/s",
-				fmtCount(shared), fmtCount(hot.Units), fmtCount(units), hot.PartitionKey.Index+
-					" "+hot.Value, partitionRate)
-		} else {
-			why += fmt.Sprintf("; shared partitions allow %s", fmtCount(shared))
-		}
+	// The physical limit: each image's partition at the rate while it
+	// loads, plus the burst a new partition starts with, capped by the
+	// server.
+	perImage := (res.busy.Seconds()*run.rate + float64(len(ids))*b.o.simBurst) /
+		res.elapsed.Seconds()
+	limit := min(perImage, ceiling)
+	why := fmt.Sprintf("min(%.2f images at once x %s + bursts, ceiling %s)", res.inFlight(),
+		fmtCount(run.rate), fmtCount(ceiling))
+	hot := hottestShared(stats)
+	if run.allIndexes && hot.Units > 0 {
+		shared := units * run.rate / hot.Units
+		why = fmt.Sprintf("min(%.2f images at once x %s + bursts, ceiling %s, %s of %s units "+
+			"through %s %s at %s/s)", res.inFlight(), fmtCount(run.rate), fmtCount(ceiling),
+			fmtCount(hot.Units), fmtCount(units), hot.Index, hot.Value, fmtCount(run.rate))
+		limit = min(limit, shared)
+		b.rep.note("sim", fmt.Sprintf("With every index enforced, %s %s carried %.0f%% of "+
+			"the units, so at DynamoDB's %d WCU/s per partition an import of these receipts "+
+			"cannot exceed %s WCU/s however many images load at once (computed from the "+
+			"measured units, not measured at that rate). Busiest partitions of that run: %s.",
+			hot.Index, hot.Value, hot.Units/units*100, partitionRate,
+			fmtCount(units*partitionRate/hot.Units), busiest(stats, res.elapsed, 5)))
 	}
 	share := rate / limit
 
@@ -163,34 +181,39 @@ func (b *bench) simImport(ctx context.Context, url string, ids []string, k int,
 	} else {
 		outcome += ", no retry budget exhausted"
 	}
-	what := fmt.Sprintf("import %d receipts (%s items), %d images at once, table partitions "+
-		"limited", len(ids), fmtCount(float64(res.items)), k)
-	compare := fmt.Sprintf("%.0f%% of the limit", share*100)
-	if allIndexes {
-		what = fmt.Sprintf("import %d receipts, %d images at once, every index partition "+
-			"limited too", len(ids), k)
-	} else {
-		verdict := "met"
-		if share < 0.8 || lost != 0 || loadErr != nil {
-			verdict = "MISSED"
-			b.rep.miss(fmt.Sprintf("sim, %d images at once: %.0f%% of the limit, %s", k,
-				share*100, outcome))
+	what := fmt.Sprintf("import %d receipts (%s items), %d images at once, %s WCU/s per "+
+		"table partition", len(ids), fmtCount(float64(res.items)), run.images,
+		fmtCount(run.rate))
+	verdict := "met"
+	if share < 0.8 || lost != 0 || loadErr != nil {
+		verdict = "MISSED"
+	}
+	compare := fmt.Sprintf("%.0f%% of the limit (target 80%%, none lost, no budget "+
+		"exhausted: %s)", share*100, verdict)
+	switch {
+	case run.allIndexes:
+		// Not a target of the issue: it shows what the format's shared
+		// partitions impose.
+		what = fmt.Sprintf("import %d receipts (%s items), %d images at once, %s WCU/s per "+
+			"partition of the table and of every index", len(ids),
+			fmtCount(float64(res.items)), run.images, fmtCount(run.rate))
+		compare = fmt.Sprintf("%.0f%% of the limit; %s", share*100, outcome)
+		if lost != 0 || loadErr != nil {
+			b.rep.miss(fmt.Sprintf("sim with every index enforced: %s", outcome))
 		}
-		compare += fmt.Sprintf(" (target 80%%, none lost, no budget exhausted: %s)", verdict)
+	case verdict != "met":
+		b.rep.miss(fmt.Sprintf("sim, %d images at once at %s WCU/s per partition: %.0f%% of "+
+			"the limit, %s", run.images, fmtCount(run.rate), share*100, outcome))
 	}
 	b.rep.add(row{
 		Section: "sim",
 		Figure:  what,
-		Result: fmt.Sprintf("%s in %s; %s; %s items and %d requests throttled",
+		Result: fmt.Sprintf("%s in %s; %s; %s refusals of batch items, %d of requests",
 			fmtRate(rate, "WCU"), res.elapsed.Round(time.Millisecond), outcome,
 			fmtCount(float64(stats.ThrottledItems)), stats.ThrottledRequests),
 		Reference: fmt.Sprintf("limit %s WCU/s = %s", fmtCount(limit), why),
 		Compare:   compare,
 	})
-	if allIndexes {
-		b.rep.note("sim", "Busiest partitions with every index enforced: "+
-			busiest(stats, res.elapsed, 6)+".")
-	}
 	return nil
 }
 
