@@ -121,7 +121,7 @@ func (r *report) writeMarkdown(path string, elapsed time.Duration) error {
 	}
 
 	for _, s := range sections {
-		fmt.Fprintf(&b, "## %s\n\n%s\n", s.title, strings.TrimSpace(s.method)+"\n")
+		fmt.Fprintf(&b, "## %s\n\n%s\n", s.title, strings.TrimSpace(s.method))
 		for _, n := range r.notes[s.name] {
 			fmt.Fprintf(&b, "\n%s\n", wrap(n, 80))
 		}
