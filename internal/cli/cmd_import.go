@@ -87,7 +87,9 @@ func newImportCmd(runF func(context.Context, *importOptions) error) *cobra.Comma
 	f.IntVar(&o.Limit, "limit", 0, "import only the first `N` SROIE receipts (0: all)")
 	f.IntVar(&o.Workers, "workers", defaultWorkers(), "images imported at once")
 	return command(c, o, func(args []string) error {
-		o.Files = args
+		if len(args) > 0 {
+			o.Files = args
+		}
 		return o.check()
 	}, runF)
 }
