@@ -10,12 +10,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	rd "github.com/receiptdynamo/receiptdynamo"
+	"github.com/receiptdynamo/receiptdynamo/internal/expr"
 )
 
 // Items are stored in a compact binary form: a count of attributes, then
 // each attribute's name and value. A value is a tag byte followed by its
 // content; lengths and counts are unsigned varints. The form is private to
-// this package and versioned with the schema.
+// this package and versioned with the schema. Numbers are stored as
+// DynamoDB returns them (see canonicalNumber).
 const (
 	tagS     = 's'
 	tagN     = 'n'
@@ -66,7 +68,7 @@ func appendValue(buf []byte, v types.AttributeValue, sorted bool) []byte {
 	case *types.AttributeValueMemberS:
 		return appendString(append(buf, tagS), av.Value)
 	case *types.AttributeValueMemberN:
-		return appendString(append(buf, tagN), av.Value)
+		return appendString(append(buf, tagN), canonicalNumber(av.Value))
 	case *types.AttributeValueMemberB:
 		return appendBytes(append(buf, tagB), av.Value)
 	case *types.AttributeValueMemberBOOL:
@@ -85,7 +87,7 @@ func appendValue(buf []byte, v types.AttributeValue, sorted bool) []byte {
 	case *types.AttributeValueMemberNS:
 		buf = binary.AppendUvarint(append(buf, tagNS), uint64(len(av.Value)))
 		for _, s := range av.Value {
-			buf = appendString(buf, s)
+			buf = appendString(buf, canonicalNumber(s))
 		}
 		return buf
 	case *types.AttributeValueMemberBS:
@@ -105,6 +107,58 @@ func appendValue(buf []byte, v types.AttributeValue, sorted bool) []byte {
 	}
 	// Validation refuses every other type before encoding.
 	panic("sqlite: encoding an unvalidated attribute value")
+}
+
+// canonicalNumber returns a validated number as DynamoDB returns it: in
+// plain decimal notation, without a plus sign, leading zeros, trailing
+// zeros after the point or a minus sign on zero ("1.50" is "1.5", "1E+3"
+// is "1000", "-0" is "0"). Numbers already in that form, the common case,
+// are returned as they are without being parsed.
+func canonicalNumber(s string) string {
+	if isCanonicalNumber(s) {
+		return s
+	}
+	d, ok := expr.ParseNumber(s)
+	if !ok {
+		return s // refused by validation before it gets here
+	}
+	return d.String()
+}
+
+// isCanonicalNumber reports whether s is -?(0|[1-9][0-9]*)(.[0-9]*[1-9])?
+// and not "-0".
+func isCanonicalNumber(s string) bool {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	switch {
+	case i == len(s):
+		return false
+	case s[i] == '0':
+		i++
+		if i == len(s) {
+			return s == "0"
+		}
+	case s[i] >= '1' && s[i] <= '9':
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == len(s) {
+			return true
+		}
+	default:
+		return false
+	}
+	if s[i] != '.' || i+1 == len(s) || s[len(s)-1] == '0' {
+		return false
+	}
+	for i++; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // decoder reads an encoded item. Strings are cut from one string copy of

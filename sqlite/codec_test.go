@@ -134,3 +134,57 @@ func FuzzDecodeItem(f *testing.F) {
 		}
 	})
 }
+
+// TestCanonicalNumbers checks that numbers come back as DynamoDB returns
+// them, from every read and from Update.
+func TestCanonicalNumbers(t *testing.T) {
+	cases := map[string]string{
+		"0": "0", "-0": "0", "0.0": "0", "1.50": "1.5", "+7": "7", "007": "7",
+		"1E+3": "1000", "1e-3": "0.001", "-2.5e1": "-25", ".5": "0.5", "5.": "5",
+		"123.456": "123.456", "-0.000125": "-0.000125", "100": "100",
+		"0.41732025146484375000": "0.41732025146484375",
+	}
+	for in, want := range cases {
+		if got := canonicalNumber(in); got != want {
+			t.Errorf("canonicalNumber(%q) = %q, want %q", in, got, want)
+		}
+		if isCanonicalNumber(in) != (in == want) {
+			t.Errorf("isCanonicalNumber(%q) = %t", in, !(in == want))
+		}
+	}
+
+	tbl := openTable(t)
+	ctx := t.Context()
+	key := rd.Key{PK: "P", SK: "1"}
+	item := testItem("P", "1")
+	item["n"] = num("1.50")
+	item["ns"] = &types.AttributeValueMemberNS{Value: []string{"1E+3", "-0.0"}}
+	item["m"] = &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{
+		"x": num("0.250")}}
+	putAll(t, tbl, item)
+	got, err := tbl.Get(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := got["n"].(*types.AttributeValueMemberN).Value; n != "1.5" {
+		t.Errorf("get: n = %s, want 1.5", n)
+	}
+	if ns := got["ns"].(*types.AttributeValueMemberNS).Value; fmt.Sprint(ns) != "[1000 0]" {
+		t.Errorf("get: ns = %v, want [1000 0]", ns)
+	}
+	x := got["m"].(*types.AttributeValueMemberM).Value["x"].(*types.AttributeValueMemberN)
+	if x.Value != "0.25" {
+		t.Errorf("get: m.x = %s, want 0.25", x.Value)
+	}
+	upd, err := tbl.Update(ctx, key, rd.Update{Set: map[string]types.AttributeValue{
+		"n": num("2.500")}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := upd["n"].(*types.AttributeValueMemberN).Value; n != "2.5" {
+		t.Errorf("update returned n = %s, want 2.5", n)
+	}
+	if item["n"].(*types.AttributeValueMemberN).Value != "1.50" {
+		t.Errorf("the caller's item was changed")
+	}
+}

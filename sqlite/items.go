@@ -154,8 +154,8 @@ func (t *Table) Update(ctx context.Context, key rd.Key, upd rd.Update,
 		if err != nil {
 			return err
 		}
-		result = next
-		return w.put(next, size)
+		result, err = w.putReturning(next, size)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: update %v: %w", key, err)
@@ -302,6 +302,24 @@ func (w *wtx) put(item rd.Item, size int) error {
 	w.buf = r.blob
 	k := &r.keys
 	return w.exec(sqlUpsert, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], k[8], size, r.blob)
+}
+
+// putReturning stores a validated item and returns it as stored, its
+// numbers in DynamoDB's form.
+func (w *wtx) putReturning(item rd.Item, size int) (rd.Item, error) {
+	r := encodeRow(item, nil)
+	k := &r.keys
+	err := w.exec(sqlUpsert, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], k[8], size, r.blob)
+	if err != nil {
+		return nil, err
+	}
+	var keys [numKeyColumns]sql.NullString
+	for i, v := range k {
+		if s, ok := v.(string); ok {
+			keys[i] = sql.NullString{String: s, Valid: true}
+		}
+	}
+	return decodeRow(&keys, r.blob)
 }
 
 // delete removes the item with the key, if stored.
