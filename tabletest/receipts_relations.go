@@ -297,11 +297,15 @@ func checkCounts(r *rc) {
 }
 
 // checkImageDetails reads back everything of an image with every type, and
-// nothing of another image.
+// nothing of another image nor of an item type it does not know.
 func checkImageDetails(r *rc) {
 	d, other := ocrFull(newImageID()), ocrFull(newImageID())
 	r.load(d)
 	r.load(other)
+	// A newer writer's item type in the partition is passed over.
+	pk := rd.ImageKey(d.Image.ID).PK
+	r.put(mk(pk, "RECEIPT#00001#LINE#00001#WORD#00001#LABEL#TOTAL",
+		rd.AttrType, s("RECEIPT_WORD_LABEL"), "label", s("TOTAL")))
 	got := must(r.cl.ImageDetails(r.Ctx, d.Image.ID))(r, "image details")
 	if diff := diffData(d, got); diff != "" {
 		r.Errorf("image details differ from what was loaded:\n%s", diff)

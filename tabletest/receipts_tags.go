@@ -1,6 +1,7 @@
 package tabletest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -17,6 +18,8 @@ func receiptTagChecks() []check {
 		{name: "receipt/tags/untag-word", tx: true, run: receiptCheck(checkUntagWord)},
 		{name: "receipt/tags/validate-word-tag", run: receiptCheck(checkValidateWordTag)},
 		{name: "receipt/tags/retag-word", tx: true, run: receiptCheck(checkRetagWord)},
+		{name: "receipt/tags/retag-meets-a-change", tx: true,
+			run: receiptCheck(checkRetagMeetsChange)},
 		{name: "receipt/tags/receipt-words", tx: true, run: receiptCheck(checkReceiptWordTags)},
 		{name: "receipt/tags/concurrent", tx: true, run: receiptCheck(checkConcurrentTagging)},
 	}
@@ -153,6 +156,37 @@ func checkRetagWord(r *rc) {
 	r.wantWordTags(w, "DATE", "SUBTOTAL")
 }
 
+// hookTable runs before once, ahead of the first transaction it is asked
+// to write.
+type hookTable struct {
+	rd.Table
+	once   sync.Once
+	before func()
+}
+
+func (h *hookTable) TransactWrite(ctx context.Context, tx rd.Transaction) error {
+	h.once.Do(h.before)
+	return h.Table.TransactWrite(ctx, tx)
+}
+
+// checkRetagMeetsChange: a word tagged by another writer between RetagWord's
+// read of the word and its write keeps that tag; RetagWord notices the
+// change and reads again.
+func checkRetagMeetsChange(r *rc) {
+	d := ocrImage(newImageID(), ocrShape{lines: 1, words: 1})
+	withTag(&d, 0, "TOTAL")
+	r.load(d)
+	w := d.Words[0].Ref()
+	other := rd.NewClient(r.Table)
+	hooked := rd.NewClient(&hookTable{Table: r.Table, before: func() {
+		_, err := other.TagWord(r.Ctx, w, "DATE")
+		r.noErr(err, "tag the word from another client")
+	}})
+	_, err := hooked.RetagWord(r.Ctx, w, "TOTAL", "SUBTOTAL")
+	r.noErr(err, "retag while another client tags the word")
+	r.wantWordTags(w, "DATE", "SUBTOTAL")
+}
+
 // checkReceiptWordTags runs the tag operations on a receipt word whose
 // image word twin (same line and word ids) stays untouched.
 func checkReceiptWordTags(r *rc) {
@@ -213,13 +247,13 @@ func (r *rc) wantReceiptWordTags(w rd.ReceiptWordRef, tags ...string) {
 	}
 }
 
-// checkConcurrentTagging has eight goroutines tag and untag one word at
-// once; afterwards the word's set and its tag items agree.
+// checkConcurrentTagging has eight goroutines tag, untag and retag one
+// word at once; afterwards the word's set and its tag items agree.
 func checkConcurrentTagging(r *rc) {
 	d := ocrImage(newImageID(), ocrShape{lines: 1, words: 1})
 	r.load(d)
 	w := d.Words[0].Ref()
-	tags := []string{"A", "B", "C"}
+	tags := []string{"A", "B", "C", "D"}
 	const workers, rounds = 8, 12
 
 	var wg sync.WaitGroup
@@ -228,15 +262,21 @@ func checkConcurrentTagging(r *rc) {
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(uint64(g), 42))
 			for range rounds {
-				tag := tags[rng.IntN(len(tags))]
+				tag, other := tags[rng.IntN(len(tags))], tags[rng.IntN(len(tags))]
 				var err error
-				if rng.IntN(2) == 0 {
+				switch rng.IntN(3) {
+				case 0:
 					_, err = r.cl.TagWord(r.Ctx, w, tag)
-				} else {
+				case 1:
 					err = r.cl.UntagWord(r.Ctx, w, tag)
+				default:
+					if tag != other {
+						_, err = r.cl.RetagWord(r.Ctx, w, tag, other)
+					}
 				}
-				// Tagging a tagged word and untagging an untagged one are
-				// refusals the race makes likely; anything else is wrong.
+				// Tagging a tagged word, untagging an untagged one and
+				// retagging either are refusals the race makes likely;
+				// anything else is wrong.
 				if err != nil && !errors.Is(err, rd.ErrAlreadyExists) &&
 					!errors.Is(err, rd.ErrNotFound) {
 					errs <- err
