@@ -41,12 +41,17 @@ func isBusy(err error) bool {
 // classify may inspect the file through the reader pool: the caller must
 // hold no connection of it.
 func (t *Table) classify(ctx context.Context, err error) error {
-	var drvErr *sqlitedrv.Error
-	if err == nil || !errors.As(err, &drvErr) {
+	if err == nil || classified(err) {
 		return err
 	}
+	// Once ctx is done, database/sql closes the transaction and its
+	// statements under the running call, whose error then says only that.
 	if ctx.Err() != nil {
 		return ctx.Err()
+	}
+	var drvErr *sqlitedrv.Error
+	if !errors.As(err, &drvErr) {
+		return err
 	}
 	switch drvErr.Code() & 0xff {
 	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
@@ -66,6 +71,19 @@ func (t *Table) classify(ctx context.Context, err error) error {
 		}
 	}
 	return err
+}
+
+// classified reports whether err already belongs to one of the classes
+// callers branch on.
+func classified(err error) bool {
+	for _, target := range []error{rd.ErrInvalid, rd.ErrNotFound, rd.ErrConditionFailed,
+		rd.ErrTransactionCanceled, rd.ErrTableNotFound, rd.ErrTableExists, rd.ErrThrottled,
+		ErrForeignFile, ErrSchemaTooNew, context.Canceled, context.DeadlineExceeded} {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	return false
 }
 
 // inspectFile reads the state of the file through the reader pool.
