@@ -56,8 +56,11 @@
 //     sending them again is safe.
 //   - The SDK retries a request that failed with a 5xx error or a broken
 //     connection, which DynamoDB may have applied nonetheless. Puts, deletes
-//     and SETs are idempotent, and so are transactions (their token); an
-//     unconditional Update with Add is not, and may then count twice.
+//     and SETs are idempotent, and so are transactions (their token). A
+//     conditional Put whose retry fails its condition on the very item it
+//     puts succeeds, as its first attempt wrote it. A conditional Delete or
+//     Update retried so reports ErrConditionFailed, and an Update with Add
+//     may count twice.
 //   - Describe reports DynamoDB's item count, which is refreshed about every
 //     six hours.
 package ddb

@@ -62,6 +62,7 @@ const (
 	msgResend   = "ddb: re-sending unprocessed requests"
 	msgGiveUp   = "ddb: giving up on unprocessed requests"
 	msgTxRetry  = "ddb: retrying cancelled transaction"
+	msgOwnItem  = "ddb: conditional put found its own item after a retry"
 	wordsPerImg = 250
 )
 
@@ -564,5 +565,55 @@ func TestBatchGetCancelled(t *testing.T) {
 			t.Errorf("key %v counted as read: %s, want %s", k, formatItem(got[i]),
 				formatItem(want[k]))
 		}
+	}
+}
+
+// TestLostAnswers forwards 30% of requests but answers them with a 500, as
+// when DynamoDB's answer is lost: a conditional put that the SDK retries
+// then meets the item it wrote itself, and must succeed; a put meeting an
+// item that it did not write must still fail.
+func TestLostAnswers(t *testing.T) {
+	for name, env := range map[string]string{"dynalite": envDynalite, "moto": envMoto} {
+		t.Run(name, func(t *testing.T) {
+			url := serverURL(t, env)
+			s := setupFaults(t, url, faultproxy.Faults{Seed: 13, LostAnswer: 0.3})
+			ctx := t.Context()
+			const n = 100
+			for i := range n {
+				if err := s.proxied.Put(ctx, wordItem(1000, i), rd.IfNotExists); err != nil {
+					t.Fatalf("put %d if not exists: %v", i, err)
+				}
+			}
+			lost := s.proxy.Stats().LostAnswers
+			own := s.log.count(msgOwnItem)
+			if lost == 0 || own == 0 || own > lost {
+				t.Errorf("%d answers lost, %d puts found their own item; want some of each, "+
+					"no more of the second", lost, own)
+			}
+			stored := scanAll(t, s.direct)
+			for i := range n {
+				it := wordItem(1000, i)
+				if formatItem(stored[keyOf(it)]) != formatItem(it) {
+					t.Errorf("item %d stored as %s", i, formatItem(stored[keyOf(it)]))
+				}
+			}
+
+			// Items it did not write fail the condition, lost answers or not.
+			for i := range 20 {
+				other := wordItem(1000, i)
+				other["text"] = &types.AttributeValueMemberS{Value: "another writer"}
+				err := s.proxied.Put(ctx, other, rd.IfNotExists)
+				if !errors.Is(err, rd.ErrConditionFailed) {
+					t.Errorf("put %d over a stored item: %v, want ErrConditionFailed", i, err)
+				}
+			}
+			s.proxy.SetFaults(faultproxy.Faults{})
+			err := s.proxied.Put(ctx, wordItem(1000, 0), rd.IfNotExists)
+			if !errors.Is(err, rd.ErrConditionFailed) {
+				t.Errorf("put of an equal item, not retried: %v, want ErrConditionFailed", err)
+			}
+			t.Logf("%d conditional puts: %d answers lost, %d puts found their own item", n,
+				lost, own)
+		})
 	}
 }

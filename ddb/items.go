@@ -2,13 +2,16 @@ package ddb
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	rd "github.com/receiptdynamo/receiptdynamo"
+	"github.com/receiptdynamo/receiptdynamo/internal/expr"
 )
 
 // Get returns the item with the key, read strongly consistently, or an
@@ -32,6 +35,10 @@ func (t *Table) Get(ctx context.Context, key rd.Key) (rd.Item, error) {
 }
 
 // Put writes the item if cond holds on the stored item.
+//
+// A put whose condition fails on a retry of the request by the SDK, with
+// the stored item exactly the one being put, succeeds: the earlier attempt
+// wrote it and had its answer lost (see the package documentation).
 func (t *Table) Put(ctx context.Context, item rd.Item, cond rd.Condition) error {
 	key, _, err := checkItem(item, "Put", "item")
 	if err != nil {
@@ -42,17 +49,49 @@ func (t *Table) Put(ctx context.Context, item rd.Item, cond rd.Condition) error 
 	if err != nil {
 		return fmt.Errorf("ddb: put %v: %w", key, err)
 	}
-	_, err = t.client.PutItem(ctx, &dynamodb.PutItemInput{
+	in := &dynamodb.PutItemInput{
 		TableName:                 &t.name,
 		Item:                      item,
 		ConditionExpression:       condExpr,
 		ExpressionAttributeNames:  b.attrNames(),
 		ExpressionAttributeValues: b.attrValues(),
-	})
+	}
+	if condExpr != nil {
+		in.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
+	}
+	rctx, retries := countRetries(ctx)
+	_, err = t.client.PutItem(rctx, in)
+	if err != nil && retries.Load() > 0 && t.storedByRetry(ctx, err, key, item) {
+		// An earlier attempt wrote the item and its answer was lost (a 5xx
+		// or a broken connection); the retry then met the item it wrote.
+		t.log.LogAttrs(ctx, slog.LevelWarn,
+			"ddb: conditional put found its own item after a retry",
+			slog.Int("retries", int(retries.Load())))
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("ddb: put %v: %w", key, classify(err))
 	}
 	return nil
+}
+
+// storedByRetry reports whether err is a failed condition and the stored
+// item is item itself, attribute for attribute. The stored item is the one
+// DynamoDB returns with the error; servers that return none (dynalite) are
+// asked for it.
+func (t *Table) storedByRetry(ctx context.Context, err error, key rd.Key, item rd.Item) bool {
+	var ccf *types.ConditionalCheckFailedException
+	if !errors.As(err, &ccf) {
+		return false
+	}
+	stored := ccf.Item
+	if len(stored) == 0 {
+		var getErr error
+		if stored, getErr = t.Get(ctx, key); getErr != nil {
+			return false
+		}
+	}
+	return expr.EqualItems(stored, item)
 }
 
 // Delete removes the item with the key if cond holds.

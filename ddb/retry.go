@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -72,9 +73,10 @@ func (p RetryPolicy) delay(n int) time.Duration {
 }
 
 // retryer returns the SDK retryer of the policy: the standard retryer with
-// the policy's attempts and delays and with no retry quota (ratelimit.None).
-func (p RetryPolicy) retryer(log *slog.Logger) aws.Retryer {
-	return retry.NewStandard(func(o *retry.StandardOptions) {
+// the policy's attempts and delays and with no retry quota (ratelimit.None),
+// counting retries for [countRetries].
+func (p RetryPolicy) retryer(log *slog.Logger) aws.RetryerV2 {
+	return countingRetryer{retry.NewStandard(func(o *retry.StandardOptions) {
 		o.MaxAttempts = p.MaxAttempts
 		o.MaxBackoff = p.MaxDelay
 		o.RateLimiter = ratelimit.None
@@ -83,7 +85,33 @@ func (p RetryPolicy) retryer(log *slog.Logger) aws.Retryer {
 			logRetry(log, err, attempt, d)
 			return d, nil
 		})
-	})
+	})}
+}
+
+// retriesKey is the context key of a request's retry counter.
+type retriesKey struct{}
+
+// countRetries returns a context in which the SDK counts the retries of
+// the requests made with it, and the counter. The engine uses it to learn
+// whether a request was sent more than once.
+func countRetries(ctx context.Context) (context.Context, *atomic.Int32) {
+	n := new(atomic.Int32)
+	return context.WithValue(ctx, retriesKey{}, n), n
+}
+
+// countingRetryer is a retryer that adds one to the counter of the
+// request's context (see countRetries), if any, before every retry.
+type countingRetryer struct {
+	aws.RetryerV2
+}
+
+// GetRetryToken counts the retry and asks the wrapped retryer for a token.
+func (r countingRetryer) GetRetryToken(ctx context.Context, err error) (func(error) error,
+	error) {
+	if n, ok := ctx.Value(retriesKey{}).(*atomic.Int32); ok {
+		n.Add(1)
+	}
+	return r.RetryerV2.GetRetryToken(ctx, err)
 }
 
 // logRetry warns that the SDK retries a request. Only the operation and the

@@ -110,7 +110,7 @@ wait_ready() {
 }
 
 port=$(free_port)
-node "$dynalite" --host 127.0.0.1 --port "$port" --createTableMs 0 \
+node --require "$root/scripts/dynalite-guard.js" "$dynalite" --host 127.0.0.1 --port "$port" --createTableMs 0 \
 	--deleteTableMs 0 --updateTableMs 0 >"$logs/dynalite.log" 2>&1 &
 pids+=($!)
 export RD_DYNALITE_URL="http://127.0.0.1:$port"

@@ -15,6 +15,7 @@ package faultproxy
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -41,6 +42,11 @@ type Faults struct {
 	// ServerError is the share of requests answered with HTTP 500 and
 	// InternalServerError, without reaching the server.
 	ServerError float64
+	// LostAnswer is the share of requests that are forwarded, and so
+	// applied by the server, but answered with HTTP 500 and
+	// InternalServerError, as when DynamoDB's answer is lost on the way: the
+	// client cannot tell them from requests that failed.
+	LostAnswer float64
 	// Unprocessed is the share of the items of a BatchWriteItem and of the
 	// keys of a BatchGetItem held back and returned as UnprocessedItems or
 	// UnprocessedKeys. A batch of which nothing is left to forward is
@@ -63,6 +69,7 @@ type Stats struct {
 	Forwarded   int            // requests that reached the server
 	Throttled   int            // requests answered with throttling
 	ServerError int            // requests answered with HTTP 500
+	LostAnswers int            // requests forwarded, then answered with HTTP 500
 	Unprocessed int            // batch items and keys held back
 	TxConflicts int            // transactions answered with a conflict
 }
@@ -94,8 +101,8 @@ type TxRequest struct {
 	// when their actions are.
 	Items string
 	// Answer is how the proxy answered: "conflict" (an injected
-	// cancellation), "throttle" or "500" (an injected fault), or
-	// "forwarded".
+	// cancellation), "throttle" or "500" (an injected fault), "lost answer"
+	// (forwarded, then answered with a 500), or "forwarded".
 	Answer string
 }
 
@@ -209,6 +216,12 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	// Whole-request faults first, then the faults of particular operations.
 	switch p.drawRequestFault() {
+	case faultLostAnswer:
+		p.answerTx(tx, "lost answer")
+		p.forward(nopWriter{}, r, body, nil)
+		writeError(w, http.StatusInternalServerError, "InternalServerError",
+			"Internal server error (injected after the request was applied)")
+		return
 	case faultThrottle:
 		p.answerTx(tx, "throttle")
 		writeError(w, http.StatusBadRequest, "ProvisionedThroughputExceededException",
@@ -244,6 +257,7 @@ const (
 	faultNone fault = iota
 	faultThrottle
 	faultServerError
+	faultLostAnswer
 )
 
 func (p *Proxy) drawRequestFault() fault {
@@ -257,6 +271,9 @@ func (p *Proxy) drawRequestFault() fault {
 	case x < p.faults.Throttle+p.faults.ServerError:
 		p.stats.ServerError++
 		return faultServerError
+	case x < p.faults.Throttle+p.faults.ServerError+p.faults.LostAnswer:
+		p.stats.LostAnswers++
+		return faultLostAnswer
 	}
 	return faultNone
 }
@@ -480,10 +497,14 @@ func mergeEntries(e batchEntries, base, add json.RawMessage) (json.RawMessage, e
 }
 
 // forward sends the request with body to the server and copies the answer
-// back, passed through rewrite when it is not nil.
+// back, passed through rewrite when it is not nil. It waits for the server's
+// answer even when the client has gone away.
 func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, body []byte,
 	rewrite func(status int, answer []byte) ([]byte, error)) {
-	req, err := http.NewRequestWithContext(r.Context(), r.Method, p.target+r.URL.RequestURI(),
+	// A request once forwarded runs to its end even if the client goes
+	// away, as on DynamoDB; aborting it would also crash dynalite 4.0.0.
+	ctx := context.WithoutCancel(r.Context())
+	req, err := http.NewRequestWithContext(ctx, r.Method, p.target+r.URL.RequestURI(),
 		bytes.NewReader(body))
 	if err != nil {
 		http.Error(w, "faultproxy: "+err.Error(), http.StatusBadGateway)
@@ -526,6 +547,14 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, body []byte,
 	w.WriteHeader(resp.StatusCode)
 	_, _ = w.Write(answer)
 }
+
+// nopWriter discards an answer; it receives the server's answer to a
+// request whose answer is to be lost.
+type nopWriter struct{}
+
+func (nopWriter) Header() http.Header         { return http.Header{} }
+func (nopWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (nopWriter) WriteHeader(int)             {}
 
 const errorPrefix = "com.amazonaws.dynamodb.v20120810#"
 

@@ -424,3 +424,21 @@ func TestTxDigestIgnoresNameOrder(t *testing.T) {
 		t.Errorf("digests %+v: want the first two equal and the third different", got)
 	}
 }
+
+// TestLostAnswer checks that a request whose answer is lost reaches the
+// server and is answered with a 500 all the same.
+func TestLostAnswer(t *testing.T) {
+	u := startUpstream(t)
+	p := startProxy(t, u.srv.URL, Faults{LostAnswer: 1})
+	status, out := call(t, t.Context(), p.URL, "BatchWriteItem", batchWrite("T", "a", "b"))
+	if status != http.StatusInternalServerError ||
+		out["__type"] != errorPrefix+"InternalServerError" {
+		t.Errorf("lost answer: status %d, %v; want 500 InternalServerError", status, out)
+	}
+	if !slices.Equal(u.written, []string{"T/a", "T/b"}) {
+		t.Errorf("server wrote %v, want both items", u.written)
+	}
+	if s := p.Stats(); s.LostAnswers != 1 || s.Forwarded != 1 {
+		t.Errorf("stats %+v, want one lost answer, forwarded", s)
+	}
+}
