@@ -45,7 +45,7 @@ func (c *Client) LinesOfImage(ctx context.Context, imageID string) ([]Line, erro
 // WordsOfLine returns the words of a line, in word order, without their
 // letters or tags.
 func (c *Client) WordsOfLine(ctx context.Context, imageID string, lineID int) ([]Word, error) {
-	if err := checkIDs("Line", "line_id", lineID); err != nil {
+	if err := checkID("Line", "line_id", lineID); err != nil {
 		return nil, fmt.Errorf("words of line: %w", err)
 	}
 	return children[Word](ctx, c, "words of line", imageID, lineChildrenPrefix(lineID))
@@ -71,12 +71,10 @@ func (c *Client) ReceiptsOfImage(ctx context.Context, imageID string) ([]Receipt
 	return children[Receipt](ctx, c, "receipts", imageID, receiptsPrefix())
 }
 
-// checkIDs checks integer ids given as field, id pairs of the entity typ.
-func checkIDs(typ string, fieldIDs ...any) error {
+// checkID checks an integer id given as field of the entity typ.
+func checkID(typ, field string, id int) error {
 	c := ocrCheck{typ: typ}
-	for i := 0; i+1 < len(fieldIDs); i += 2 {
-		c.id(fieldIDs[i].(string), fieldIDs[i+1].(int))
-	}
+	c.id(field, id)
 	return c.err
 }
 

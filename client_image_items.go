@@ -102,33 +102,24 @@ func (s ItemsOf[T, P]) Type() string { return s.typ }
 // Add stores v. It fails with an *ItemError matching ErrAlreadyExists when
 // an item with v's key is stored, and with ErrInvalid when v breaks a rule.
 func (s ItemsOf[T, P]) Add(ctx context.Context, v T) error {
-	w, err := s.plan(writeAdd, v)
-	if err != nil {
-		return fmt.Errorf("add %s: %w", s.typ, err)
-	}
-	return s.c.writeOne(ctx, w)
+	return writeSingle(ctx, s.c, "add", s.typ, v, s.planAdd)
 }
 
 // AddMany stores vs, refusing any item whose key is stored, as Add does. Up
-// to 100 items (50 tags) are added all or nothing; a longer slice is added
-// in chunks of that size, in order. When an item exists, its chunk writes
+// to 100 items are added all or nothing (50 to 99 tags, as each tag's word
+// takes an action too); a longer slice is added in chunks of that size, in
+// order. When an item exists, its chunk writes
 // nothing and the call stops there: it returns a *ManyError whose Done
 // counts the items of the chunks before (those stay added) and whose cause
 // is an *ItemError matching ErrAlreadyExists naming the item.
 func (s ItemsOf[T, P]) AddMany(ctx context.Context, vs []T) error {
-	return writeMany(ctx, s.c, "add many", s.typ, vs, func(v T) (itemWrite, error) {
-		return s.plan(writeAdd, v)
-	})
+	return writeMany(ctx, s.c, "add many", s.typ, vs, s.planAdd)
 }
 
 // Update replaces the stored item with v's key by v. It fails with an
 // *ItemError matching ErrNotFound when no such item is stored.
 func (s ItemsOf[T, P]) Update(ctx context.Context, v T) error {
-	w, err := s.plan(writeUpdate, v)
-	if err != nil {
-		return fmt.Errorf("update %s: %w", s.typ, err)
-	}
-	return s.c.writeOne(ctx, w)
+	return writeSingle(ctx, s.c, "update", s.typ, v, s.planUpdate)
 }
 
 // UpdateMany replaces the stored items with the keys of vs, refusing any
@@ -138,24 +129,18 @@ func (s ItemsOf[T, P]) Update(ctx context.Context, v T) error {
 // items updated by the chunks before and whose cause is an *ItemError
 // matching ErrNotFound.
 func (s ItemsOf[T, P]) UpdateMany(ctx context.Context, vs []T) error {
-	return writeMany(ctx, s.c, "update many", s.typ, vs, func(v T) (itemWrite, error) {
-		return s.plan(writeUpdate, v)
-	})
+	return writeMany(ctx, s.c, "update many", s.typ, vs, s.planUpdate)
 }
 
 // Delete deletes the item with the key. It fails with an *ItemError
 // matching ErrNotFound when no item of this type is stored there, and with
 // ErrInvalid when k is not the key of an item of this type.
 func (s ItemsOf[T, P]) Delete(ctx context.Context, k Key) error {
-	w, err := s.planDelete(k)
-	if err != nil {
-		return fmt.Errorf("delete %s: %w", s.typ, err)
-	}
-	return s.c.writeOne(ctx, w)
+	return writeSingle(ctx, s.c, "delete", s.typ, k, s.planDelete)
 }
 
 // DeleteMany deletes the items with the keys, refusing any key with no item
-// of this type, as Delete does. Chunks of up to 100 keys (50 tags) are all
+// of this type, as Delete does. Chunks of up to 100 keys (50 to 99 tags) are all
 // or nothing and written in order; when an item is missing, its chunk
 // deletes nothing and the call returns a *ManyError whose Done counts the
 // items deleted by the chunks before and whose cause is an *ItemError
@@ -224,6 +209,9 @@ func (v ReceiptWord) tagSet() []string { return v.Tags }
 // isType holds when an item of type typ is stored: an update or delete with
 // it refuses a missing item, and an item of another type, alike.
 func isType(typ string) Condition { return Condition{AttrEquals(AttrType, s(typ))} }
+
+func (s ItemsOf[T, P]) planAdd(v T) (itemWrite, error)    { return s.plan(writeAdd, v) }
+func (s ItemsOf[T, P]) planUpdate(v T) (itemWrite, error) { return s.plan(writeUpdate, v) }
 
 // plan validates v and returns its add or update.
 func (s ItemsOf[T, P]) plan(kind writeKind, v T) (itemWrite, error) {
@@ -341,6 +329,16 @@ func (e *ManyError) Unwrap() error { return e.Err }
 
 // maxTxActions is DynamoDB's limit of actions in one transaction.
 const maxTxActions = 100
+
+// writeSingle plans the write of one input and performs it.
+func writeSingle[In any](ctx context.Context, c *Client, op, typ string, in In,
+	plan func(In) (itemWrite, error)) error {
+	w, err := plan(in)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", op, typ, err)
+	}
+	return c.writeOne(ctx, w)
+}
 
 // writeMany plans one write per input, refusing the whole call before
 // anything is written when an input is invalid or two share a key, and then

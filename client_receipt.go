@@ -9,14 +9,21 @@ import (
 // read from its image's partition under the receipt's prefix and kept to
 // the wanted TYPE, as the relations of an image are (see client_image.go).
 
+// receiptChildren checks the receipt's ids and returns the items of type T
+// under prefix in its image's partition.
+func receiptChildren[T Entity, P entityPtr[T]](ctx context.Context, c *Client, op,
+	imageID string, receiptID int, prefix string) ([]T, error) {
+	if err := checkReceipt(imageID, receiptID); err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	return children[T, P](ctx, c, op, imageID, prefix)
+}
+
 // LinesOfReceipt returns the receipt's lines, in line order, without the
 // words, letters and tags under them.
 func (c *Client) LinesOfReceipt(ctx context.Context, imageID string,
 	receiptID int) ([]ReceiptLine, error) {
-	if err := checkReceipt(imageID, receiptID); err != nil {
-		return nil, fmt.Errorf("lines of receipt: %w", err)
-	}
-	return children[ReceiptLine](ctx, c, "lines of receipt", imageID,
+	return receiptChildren[ReceiptLine](ctx, c, "lines of receipt", imageID, receiptID,
 		receiptLinesPrefix(receiptID))
 }
 
@@ -24,10 +31,7 @@ func (c *Client) LinesOfReceipt(ctx context.Context, imageID string,
 // without letters or tags.
 func (c *Client) WordsOfReceipt(ctx context.Context, imageID string,
 	receiptID int) ([]ReceiptWord, error) {
-	if err := checkReceipt(imageID, receiptID); err != nil {
-		return nil, fmt.Errorf("words of receipt: %w", err)
-	}
-	return children[ReceiptWord](ctx, c, "words of receipt", imageID,
+	return receiptChildren[ReceiptWord](ctx, c, "words of receipt", imageID, receiptID,
 		receiptLinesPrefix(receiptID))
 }
 
@@ -35,10 +39,7 @@ func (c *Client) WordsOfReceipt(ctx context.Context, imageID string,
 // letter order.
 func (c *Client) LettersOfReceipt(ctx context.Context, imageID string,
 	receiptID int) ([]ReceiptLetter, error) {
-	if err := checkReceipt(imageID, receiptID); err != nil {
-		return nil, fmt.Errorf("letters of receipt: %w", err)
-	}
-	return children[ReceiptLetter](ctx, c, "letters of receipt", imageID,
+	return receiptChildren[ReceiptLetter](ctx, c, "letters of receipt", imageID, receiptID,
 		receiptLinesPrefix(receiptID))
 }
 
@@ -46,13 +47,10 @@ func (c *Client) LettersOfReceipt(ctx context.Context, imageID string,
 // without letters or tags.
 func (c *Client) WordsOfReceiptLine(ctx context.Context, imageID string,
 	receiptID, lineID int) ([]ReceiptWord, error) {
-	if err := checkReceipt(imageID, receiptID); err != nil {
+	if err := checkID("ReceiptLine", "line_id", lineID); err != nil {
 		return nil, fmt.Errorf("words of receipt line: %w", err)
 	}
-	if err := checkIDs("ReceiptLine", "line_id", lineID); err != nil {
-		return nil, fmt.Errorf("words of receipt line: %w", err)
-	}
-	return children[ReceiptWord](ctx, c, "words of receipt line", imageID,
+	return receiptChildren[ReceiptWord](ctx, c, "words of receipt line", imageID, receiptID,
 		receiptLineChildrenPrefix(receiptID, lineID))
 }
 

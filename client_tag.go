@@ -347,7 +347,8 @@ func retagWord[TT Entity, P entityPtr[TT], R wordRef[TT]](ctx context.Context,
 		// Read the word's set, and require it unchanged when writing.
 		word, err := tags.c.table.Get(ctx, w.key())
 		if errors.Is(err, ErrNotFound) {
-			return zero, &ItemError{Op: "retag", Type: link.wordType, Key: w.key(), Err: ErrNotFound}
+			return zero, &ItemError{Op: "retag", Type: link.wordType, Key: w.key(),
+				Err: ErrNotFound}
 		}
 		if err != nil {
 			return zero, fmt.Errorf("retag %s: %w", tags.typ, err)

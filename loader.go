@@ -189,7 +189,8 @@ func ImagesOfExport(x Export) ([]ImageData, error) {
 	at := make(map[string]int, len(x.Images))
 	for i, im := range x.Images {
 		if _, dup := at[im.ID]; dup {
-			return nil, Invalid("Export", "images["+strconv.Itoa(i)+"]", "repeats an image id", im.ID)
+			return nil, Invalid("Export", "images["+strconv.Itoa(i)+"]", "repeats an image id",
+				im.ID)
 		}
 		at[im.ID] = i
 		out[i].Image = im

@@ -14,9 +14,10 @@ import (
 func TestReceiptClientDynalite(t *testing.T) {
 	t.Parallel()
 	client := newClient(serverURL(t, envDynalite))
-	sum := tabletest.RunReceiptClient(t, func(t *testing.T) rd.Table { return newTable(t, client) },
-		tabletest.Name("ddb on dynalite 4.0.0"),
-		tabletest.SkipTransactions("dynalite 4.0.0 has no transactions (UnknownOperationException)"))
+	newDynalite := func(t *testing.T) rd.Table { return newTable(t, client) }
+	sum := tabletest.RunReceiptClient(t, newDynalite, tabletest.Name("ddb on dynalite 4.0.0"),
+		tabletest.SkipTransactions(
+			"dynalite 4.0.0 has no transactions (UnknownOperationException)"))
 	if sum.Passed == 0 {
 		t.Errorf("no receipt client check passed: %+v", sum)
 	}

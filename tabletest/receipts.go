@@ -33,7 +33,7 @@ func RunReceiptClient(t *testing.T, newTable func(t *testing.T) rd.Table,
 // ReceiptChecks returns the names of the receipt client checks in the order
 // RunReceiptClient runs them.
 func ReceiptChecks() []string {
-	var names []string
+	names := make([]string, 0, len(receiptChecks()))
 	for _, c := range receiptChecks() {
 		names = append(names, c.name)
 	}
@@ -41,16 +41,8 @@ func ReceiptChecks() []string {
 }
 
 func receiptChecks() []check {
-	var all []check
-	for _, group := range [][]check{
-		receiptItemChecks(),
-		receiptRelationChecks(),
-		receiptTagChecks(),
-		receiptLoadChecks(),
-	} {
-		all = append(all, group...)
-	}
-	return all
+	return slices.Concat(receiptItemChecks(), receiptRelationChecks(), receiptTagChecks(),
+		receiptLoadChecks())
 }
 
 // rc is what a receipt client check works with: the check and a client of
@@ -265,7 +257,8 @@ func wantKeys[T, U rd.Entity](c *C, what string, got []T, want []U) {
 // abbrev shortens a long list for messages.
 func abbrev(v []string) string {
 	if len(v) > 6 {
-		return fmt.Sprintf("[%s … %s]", strings.Join(v[:3], ", "), strings.Join(v[len(v)-2:], ", "))
+		return fmt.Sprintf("[%s … %s]", strings.Join(v[:3], ", "),
+			strings.Join(v[len(v)-2:], ", "))
 	}
 	return "[" + strings.Join(v, ", ") + "]"
 }

@@ -229,7 +229,9 @@ func checkLoadInvalid(r *rc) {
 				Tag: "OTHER", TimestampAdded: ocrEpoch})
 		}},
 		{"words[3].tags", func(d *rd.ImageData) { d.Words[3].Tags = []string{"TOTAL", "X"} }},
-		{"receipt_windows[1]", func(d *rd.ImageData) { d.ReceiptWindows[1] = d.ReceiptWindows[0] }},
+		{"receipt_windows[1]", func(d *rd.ImageData) {
+			d.ReceiptWindows[1] = d.ReceiptWindows[0]
+		}},
 		{"gpt_validations[0]", func(d *rd.ImageData) { d.GPTValidations[0].ReceiptID = 3 }},
 		{"image", func(d *rd.ImageData) { d.Image.Width = 0 }},
 	}

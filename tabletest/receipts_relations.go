@@ -190,9 +190,10 @@ func checkWordsWithTag(r *rc) {
 	var words []rd.Word
 	var rwords []rd.ReceiptWord
 	r.eventually(func() bool {
-		words = listPages(r, "words with tag", 1, func(o rd.ListOptions) (rd.PageOf[rd.Word], error) {
-			return r.cl.WordsWithTag(r.Ctx, "total", o)
-		})
+		words = listPages(r, "words with tag", 1,
+			func(o rd.ListOptions) (rd.PageOf[rd.Word], error) {
+				return r.cl.WordsWithTag(r.Ctx, "total", o)
+			})
 		rwords = listPages(r, "receipt words with tag", 1,
 			func(o rd.ListOptions) (rd.PageOf[rd.ReceiptWord], error) {
 				return r.cl.ReceiptWordsWithTag(r.Ctx, "Total", o)
@@ -229,9 +230,10 @@ func checkAllReceipts(r *rc) {
 	})
 	var got []rd.Receipt
 	r.eventually(func() bool {
-		got = listPages(r, "all receipts", 2, func(o rd.ListOptions) (rd.PageOf[rd.Receipt], error) {
-			return r.cl.AllReceipts(r.Ctx, o)
-		})
+		got = listPages(r, "all receipts", 2,
+			func(o rd.ListOptions) (rd.PageOf[rd.Receipt], error) {
+				return r.cl.AllReceipts(r.Ctx, o)
+			})
 		return len(got) == len(want)
 	}, "all receipts")
 	wantKeys(r.C, "all receipts", got, want)
@@ -259,9 +261,10 @@ func checkImageOverviews(r *rc) {
 		what := fmt.Sprintf("image overviews, limit %d", limit)
 		var got []rd.ImageOverview
 		r.eventually(func() bool {
-			got = listPages(r, what, limit, func(o rd.ListOptions) (rd.PageOf[rd.ImageOverview], error) {
-				return r.cl.ImageOverviews(r.Ctx, o)
-			})
+			got = listPages(r, what, limit,
+				func(o rd.ListOptions) (rd.PageOf[rd.ImageOverview], error) {
+					return r.cl.ImageOverviews(r.Ctx, o)
+				})
 			return len(got) == len(images)
 		}, what)
 		for i, ov := range got {
@@ -320,9 +323,11 @@ func checkReceiptDetails(r *rc) {
 	got := must(r.cl.ReceiptDetails(r.Ctx, d.Image.ID, 2))(r, "receipt details")
 	two := func(id int) bool { return id == 2 }
 	want := rd.ImageData{Image: d.Image,
-		Receipts:     where(d.Receipts, func(v rd.Receipt) bool { return two(v.ID) }),
-		ReceiptLines: where(d.ReceiptLines, func(v rd.ReceiptLine) bool { return two(v.ReceiptID) }),
-		ReceiptWords: where(d.ReceiptWords, func(v rd.ReceiptWord) bool { return two(v.ReceiptID) }),
+		Receipts: where(d.Receipts, func(v rd.Receipt) bool { return two(v.ID) }),
+		ReceiptLines: where(d.ReceiptLines,
+			func(v rd.ReceiptLine) bool { return two(v.ReceiptID) }),
+		ReceiptWords: where(d.ReceiptWords,
+			func(v rd.ReceiptWord) bool { return two(v.ReceiptID) }),
 		ReceiptLetters: where(d.ReceiptLetters,
 			func(v rd.ReceiptLetter) bool { return two(v.ReceiptID) }),
 		ReceiptWordTags: where(d.ReceiptWordTags,
@@ -410,9 +415,10 @@ func checkLargeImage(r *rc) {
 	}
 	var tagged []rd.Word
 	r.eventually(func() bool {
-		tagged = listPages(r, "words with tag", 0, func(o rd.ListOptions) (rd.PageOf[rd.Word], error) {
-			return r.cl.WordsWithTag(r.Ctx, "TOTAL", o)
-		})
+		tagged = listPages(r, "words with tag", 0,
+			func(o rd.ListOptions) (rd.PageOf[rd.Word], error) {
+				return r.cl.WordsWithTag(r.Ctx, "TOTAL", o)
+			})
 		return len(tagged) == len(d.WordTags)+len(where(other.WordTags,
 			func(t rd.WordTag) bool { return t.Tag == "TOTAL" }))
 	}, "words with tag over the large image")
