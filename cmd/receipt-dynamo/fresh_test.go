@@ -86,3 +86,27 @@ func TestStoreSelection(t *testing.T) {
 	r := newRunner(t, []string{"--db", flagDB, "--table", "receipts"})
 	r.fails(2, []string{"--db and --table choose different stores"}, "images")
 }
+
+func TestImportFindsSROIEByPath(t *testing.T) {
+	t.Parallel()
+	// A SROIE folder and a box file of it are recognised without --sroie;
+	// the image id is derived from the receipt id, so both name one image.
+	r := embedded(t)
+	var one, again importView
+	r.okJSON(&one, "import", filepath.Join(sroieDir, "box", "003.csv"))
+	if len(one.Images) != 1 || one.Images[0].Kind != "sroie" {
+		t.Fatalf("import of a box file = %+v", one)
+	}
+	r.okJSON(&again, "import", sroieDir, "--limit", "4")
+	if len(again.Images) != 4 || again.Images[3].ImageID != one.Images[0].ImageID {
+		t.Errorf("import of the folder = %+v, want receipt 003 as image %s", again,
+			one.Images[0].ImageID)
+	}
+	var images []struct {
+		ImageID string `json:"image_id"`
+	}
+	r.okJSON(&images, "images")
+	if len(images) != 4 {
+		t.Errorf("%d images stored, want 4 (importing 003 again replaces it)", len(images))
+	}
+}

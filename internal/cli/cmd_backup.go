@@ -108,7 +108,7 @@ func (a *app) runBackup(ctx context.Context, o *backupOptions) error {
 	if info, err := st.table.Describe(ctx); err == nil {
 		total = int(info.ItemCount)
 	}
-	bar := a.progress(total, "backing up")
+	bar := a.progress(total, "backing up", "items")
 	jw := ddbjson.NewWriter(w)
 	view := backupView{File: o.File, Store: st.spec.String(), Types: map[string]int{}}
 	for _, typ := range rd.ItemTypes {
@@ -289,7 +289,7 @@ func (a *app) writeBackup(ctx context.Context, t rd.Table, path string, total in
 		return 0, err
 	}
 	defer f.Close()
-	bar := a.progress(total, "restoring")
+	bar := a.progress(total, "restoring", "items")
 	defer bar.finish()
 	r := ddbjson.NewReader(f)
 	chunk := make([]rd.WriteRequest, 0, restoreChunk)

@@ -375,7 +375,7 @@ func (a *app) importAll(ctx context.Context, st *store, units []importUnit,
 	workers int) importResult {
 	res := importResult{Store: st.spec.String(), Images: []importRow{},
 		Failed: []importFailure{}, byUnit: map[int][]importRow{}}
-	bar := a.progress(len(units), "importing")
+	bar := a.progress(len(units), "importing", "images")
 	var mu sync.Mutex
 	jobs := make(chan int)
 	var wg sync.WaitGroup

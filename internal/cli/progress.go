@@ -15,8 +15,9 @@ type progress struct {
 	bar *progressbar.ProgressBar
 }
 
-// progress returns a bar counting to total (-1: unknown) of what unit names.
-func (a *app) progress(total int, what string) *progress {
+// progress returns a bar counting to total (-1: unknown) units, described
+// as what.
+func (a *app) progress(total int, what, unit string) *progress {
 	if !a.env.StderrTTY {
 		return &progress{}
 	}
@@ -25,6 +26,7 @@ func (a *app) progress(total int, what string) *progress {
 		progressbar.OptionSetDescription(what),
 		progressbar.OptionShowCount(),
 		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString(unit),
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionSetPredictTime(true),
