@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -74,11 +75,18 @@ func TestMigrateVersion1(t *testing.T) {
 	db.Close()
 
 	ctx := t.Context()
-	tbl, err := Open(ctx, path)
+	var logged strings.Builder
+	logger := slog.New(slog.NewTextHandler(&logged, nil))
+	tbl, err := Open(ctx, path, WithLogger(logger))
 	if err != nil {
 		t.Fatalf("open of a version 1 file: %v", err)
 	}
 	defer tbl.Close()
+	want := fmt.Sprintf(`msg="sqlite: migrated schema" path=%s from=1 to=%d`, tbl.Path(),
+		schemaVersion)
+	if !strings.Contains(logged.String(), want) {
+		t.Errorf("log of the migration: %q, want it to hold %q", logged.String(), want)
+	}
 
 	db = rawDB(t, path)
 	if v := pragma(t, db, "user_version"); v != fmt.Sprint(schemaVersion) {
@@ -314,5 +322,22 @@ func TestCreateInMissingDirectory(t *testing.T) {
 	if err == nil || errors.Is(err, rd.ErrTableNotFound) ||
 		!strings.Contains(err.Error(), "directory") {
 		t.Errorf("create in a missing directory: %v", err)
+	}
+}
+
+// TestFullSync checks that WithFullSync makes the writer sync every commit.
+func TestFullSync(t *testing.T) {
+	for _, tc := range []struct {
+		opts []Option
+		want int
+	}{{nil, 1}, {[]Option{WithFullSync()}, 2}} {
+		tbl := openTable(t, tc.opts...)
+		var level int
+		if err := tbl.writer.QueryRow("PRAGMA synchronous").Scan(&level); err != nil {
+			t.Fatal(err)
+		}
+		if level != tc.want {
+			t.Errorf("options %d: synchronous = %d, want %d", len(tc.opts), level, tc.want)
+		}
 	}
 }
