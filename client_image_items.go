@@ -171,13 +171,12 @@ func (s ItemsOf[T, P]) List(ctx context.Context, opts ListOptions) (PageOf[T], e
 	return page, nil
 }
 
-// The kinds of item writes.
+// The kinds of item writes that plan builds; deletes have planDelete.
 type writeKind int
 
 const (
 	writeAdd writeKind = iota + 1
 	writeUpdate
-	writeDelete
 )
 
 // itemWrite is one item write of the client, as a transaction action and
@@ -230,6 +229,7 @@ func (s ItemsOf[T, P]) plan(kind writeKind, v T) (itemWrite, error) {
 		}
 		w.op, w.refused = "add", ErrAlreadyExists
 		w.action = PutAction(item, IfNotExists)
+		w.link, err = tagLinkOf(s.typ, k)
 	case writeUpdate:
 		w.op, w.refused = "update", ErrNotFound
 		w.action = PutAction(item, isType(s.typ))
@@ -241,9 +241,6 @@ func (s ItemsOf[T, P]) plan(kind writeKind, v T) (itemWrite, error) {
 			delete(item, attrTags)
 			w.action = UpdateAction(k, Update{Set: item}, isType(s.typ))
 		}
-	}
-	if kind == writeAdd {
-		w.link, err = tagLinkOf(s.typ, k)
 	}
 	return w, err
 }
