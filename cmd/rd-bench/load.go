@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -89,15 +90,16 @@ feed:
 	return res, firstErr
 }
 
-// receiptItems returns the items of the receipts ids, as LoadImage writes
-// them.
-func (b *bench) receiptItems(ids []string) ([]rd.Item, error) {
-	var items []rd.Item
+// receiptItems returns the items of each receipt of ids, as LoadImage
+// writes them.
+func (b *bench) receiptItems(ids []string) ([][]rd.Item, error) {
+	var out [][]rd.Item
 	for _, id := range ids {
 		r, err := b.load(id)
 		if err != nil {
 			return nil, err
 		}
+		var items []rd.Item
 		for _, e := range entitiesOf(r, true) {
 			it, err := e.MarshalItem()
 			if err != nil {
@@ -105,21 +107,65 @@ func (b *bench) receiptItems(ids []string) ([]rd.Item, error) {
 			}
 			items = append(items, it)
 		}
+		out = append(out, items)
 	}
-	return items, nil
+	return out, nil
 }
 
-// rawLoop writes items into table with a plain BatchWriteItem loop: chunks
-// of 25 in order, conc requests in flight, unprocessed items sent again at
-// once (after 10 ms when a whole round came back). It measures what the
-// server takes without the engine.
-func rawLoop(ctx context.Context, client *dynamodb.Client, table string, items []rd.Item,
-	conc int) (time.Duration, error) {
-	chunks := make(chan []rd.Item)
-	errs := make(chan error, conc)
+func countItems(groups [][]rd.Item) int {
+	n := 0
+	for _, g := range groups {
+		n += len(g)
+	}
+	return n
+}
+
+// rawShape is how a raw loop writes: images at once, each with writers
+// BatchWriteItem requests in flight, as the loader and the engine do.
+type rawShape struct{ images, writers int }
+
+func (s rawShape) String() string {
+	return fmt.Sprintf("%d images x %d requests in flight", s.images, s.writers)
+}
+
+// rawLoop writes the items of each image into table with plain
+// BatchWriteItem calls of 25 items in order, shape.images images at once
+// and shape.writers calls in flight per image; unprocessed items are sent
+// again at once (after 10 ms when a whole call came back). It measures what
+// the server takes without the engine.
+func rawLoop(ctx context.Context, client *dynamodb.Client, table string, images [][]rd.Item,
+	shape rawShape) (time.Duration, error) {
+	next := make(chan []rd.Item)
+	var mu sync.Mutex
+	var firstErr error
 	start := time.Now()
 	var wg sync.WaitGroup
-	for range conc {
+	for range shape.images {
+		wg.Go(func() {
+			for items := range next {
+				if err := rawImage(ctx, client, table, items, shape.writers); err != nil {
+					mu.Lock()
+					firstErr = cmp.Or(firstErr, err)
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for _, items := range images {
+		next <- items
+	}
+	close(next)
+	wg.Wait()
+	return time.Since(start), firstErr
+}
+
+// rawImage writes one image's items in chunks of 25, writers at once.
+func rawImage(ctx context.Context, client *dynamodb.Client, table string, items []rd.Item,
+	writers int) error {
+	chunks := make(chan []rd.Item)
+	errs := make(chan error, writers)
+	var wg sync.WaitGroup
+	for range writers {
 		wg.Go(func() {
 			for chunk := range chunks {
 				if err := rawChunk(ctx, client, table, chunk); err != nil {
@@ -129,23 +175,24 @@ func rawLoop(ctx context.Context, client *dynamodb.Client, table string, items [
 			}
 		})
 	}
+	var err error
+feed:
 	for lo := 0; lo < len(items); lo += 25 {
 		select {
 		case chunks <- items[lo:min(lo+25, len(items))]:
-		case err := <-errs:
-			close(chunks)
-			wg.Wait()
-			return 0, err
+		case err = <-errs:
+			break feed
 		}
 	}
 	close(chunks)
 	wg.Wait()
-	select {
-	case err := <-errs:
-		return 0, err
-	default:
+	if err == nil {
+		select {
+		case err = <-errs:
+		default:
+		}
 	}
-	return time.Since(start), nil
+	return err
 }
 
 func rawChunk(ctx context.Context, client *dynamodb.Client, table string, chunk []rd.Item) error {
@@ -172,40 +219,36 @@ func rawChunk(ctx context.Context, client *dynamodb.Client, table string, chunk 
 	return nil
 }
 
-// rawConcs are the requests in flight of the raw loops; the best of them is
-// the server's ceiling.
-var rawConcs = []int{4, 16}
+// rawShapes are the shapes of the raw loops; the best of them is the
+// server's ceiling.
+var rawShapes = []rawShape{{images: 4, writers: 4}, {images: 2, writers: 2}}
 
-// rawResult is the best of raw loops at several concurrencies.
+// rawResult is the best of raw loops of several shapes.
 type rawResult struct {
 	items   int
 	rate    float64 // items per second
-	conc    int     // requests in flight of the best loop
 	elapsed time.Duration
-	tried   []string // "conc: rate" of each loop
+	tried   []string // "shape: rate" of each loop
 }
 
-// bestRaw writes items with a raw loop at each of rawConcs, each into a new
-// table made by newTable (and dropped after), and returns the best.
-func bestRaw(ctx context.Context, client *dynamodb.Client,
-	newTable func() (rd.Table, string, error), items []rd.Item) (rawResult, error) {
-	best := rawResult{items: len(items)}
-	for _, conc := range rawConcs {
-		tbl, name, err := newTable()
-		if err != nil {
-			return best, err
-		}
-		elapsed, err := rawLoop(ctx, client, name, items, conc)
-		_ = tbl.Drop(context.WithoutCancel(ctx))
-		if err != nil {
-			return best, err
-		}
-		rate := float64(len(items)) / elapsed.Seconds()
-		best.tried = append(best.tried, fmt.Sprintf("%d in flight: %s", conc,
-			fmtRate(rate, "items")))
-		if rate > best.rate {
-			best.rate, best.conc, best.elapsed = rate, conc, elapsed
-		}
+// rawTry writes images with a raw loop of shape into a new table made by
+// newTable (and dropped after), and adds the result to r.
+func (r *rawResult) try(ctx context.Context, client *dynamodb.Client,
+	newTable func() (rd.Table, string, error), images [][]rd.Item, shape rawShape) error {
+	tbl, name, err := newTable()
+	if err != nil {
+		return err
 	}
-	return best, nil
+	elapsed, err := rawLoop(ctx, client, name, images, shape)
+	_ = tbl.Drop(context.WithoutCancel(ctx))
+	if err != nil {
+		return err
+	}
+	r.items = countItems(images)
+	rate := float64(r.items) / elapsed.Seconds()
+	r.tried = append(r.tried, fmt.Sprintf("%s: %s", shape, fmtRate(rate, "items")))
+	if rate > r.rate {
+		r.rate, r.elapsed = rate, elapsed
+	}
+	return nil
 }
