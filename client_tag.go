@@ -18,6 +18,13 @@ import (
 // holds only names. Tags given to these operations go through NormalizeTag
 // (uppercase); the older writer's lowercase tags are reached through
 // [Client.WordTags] with their stored key.
+//
+// Concurrent taggers of one word meet in its item. A transaction cancelled
+// only by such a conflict (DynamoDB's TransactionConflict) is sent again
+// with the same token, a bounded number of times with backoff (transact);
+// a tag, untag or retag that loses a race otherwise fails with the
+// ErrAlreadyExists or ErrNotFound the winner's write implies. The embedded
+// engine serialises transactions and never reports conflicts.
 
 // WordRef addresses a word of an image.
 type WordRef struct {
