@@ -386,11 +386,12 @@ func (a *app) importAll(ctx context.Context, st *store, units []importUnit,
 			for i := range jobs {
 				rows, err := importOne(ctx, st, units[i])
 				mu.Lock()
+				// An export of several images lists those stored before a
+				// failure as well as the failure.
+				res.byUnit[i] = rows
 				if err != nil {
 					res.Failed = append(res.Failed, importFailure{Source: units[i].source,
 						Error: err.Error(), index: i})
-				} else {
-					res.byUnit[i] = rows
 				}
 				mu.Unlock()
 				bar.add(1)
@@ -437,14 +438,23 @@ func importOne(ctx context.Context, st *store, u importUnit) ([]importRow, error
 	if err != nil {
 		return nil, err
 	}
-	for i := range images {
-		if err := images[i].Validate(); err != nil {
-			return nil, fmt.Errorf("image %s: %w", images[i].Image.ID, err)
+	// LoadImage validates its image; an input of several images is
+	// validated whole first, so that a bad one stores none of them.
+	if len(images) > 1 {
+		for i := range images {
+			if err := images[i].Validate(); err != nil {
+				return nil, fmt.Errorf("image %s: %w", images[i].Image.ID, err)
+			}
 		}
 	}
 	rows := make([]importRow, 0, len(images))
 	for _, d := range images {
 		if err := st.client.LoadImage(ctx, d); err != nil {
+			var be *rd.BatchError
+			if errors.As(err, &be) {
+				err = fmt.Errorf("%w; part of image %s may be stored: importing again "+
+					"completes it", err, d.Image.ID)
+			}
 			return rows, err
 		}
 		rows = append(rows, importRow{
