@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	rd "github.com/receiptdynamo/receiptdynamo"
@@ -22,6 +23,8 @@ func receiptTagChecks() []check {
 			run: receiptCheck(checkRetagMeetsChange)},
 		{name: "receipt/tags/receipt-words", tx: true, run: receiptCheck(checkReceiptWordTags)},
 		{name: "receipt/tags/concurrent", tx: true, run: receiptCheck(checkConcurrentTagging)},
+		{name: "receipt/tags/conflicts-retried", tx: true,
+			run: receiptCheck(checkConflictsRetried)},
 	}
 }
 
@@ -299,4 +302,53 @@ func checkConcurrentTagging(r *rc) {
 	if set, it := sortedCopy(word.Tags), sortedCopy(itemTags); !slices.Equal(set, it) {
 		r.Errorf("after concurrent tagging: tags set %q, tag items %q", set, it)
 	}
+}
+
+// conflictTable cancels its next conflicts transactions with a
+// TransactionConflict on every action, writing nothing, as DynamoDB does
+// when another transaction holds an item.
+type conflictTable struct {
+	rd.Table
+	conflicts atomic.Int32
+	calls     atomic.Int32
+}
+
+func (c *conflictTable) TransactWrite(ctx context.Context, tx rd.Transaction) error {
+	c.calls.Add(1)
+	if c.conflicts.Add(-1) >= 0 {
+		reasons := make([]rd.TxReason, len(tx.Actions))
+		for i := range reasons {
+			reasons[i].Code = rd.ReasonTransactionConflict
+		}
+		return &rd.TxCanceledError{Reasons: reasons}
+	}
+	return c.Table.TransactWrite(ctx, tx)
+}
+
+// checkConflictsRetried: a tag transaction cancelled by conflicts is sent
+// again until it goes through; one that keeps conflicting fails after a
+// bounded number of attempts and writes nothing.
+func checkConflictsRetried(r *rc) {
+	d := ocrImage(newImageID(), ocrShape{lines: 1, words: 1})
+	r.load(d)
+	w := d.Words[0].Ref()
+	ct := &conflictTable{Table: r.Table}
+	cl := rd.NewClient(ct)
+
+	ct.conflicts.Store(3)
+	_, err := cl.TagWord(r.Ctx, w, "TOTAL")
+	r.noErr(err, "tag word after three conflicts")
+	if n := ct.calls.Load(); n != 4 {
+		r.Errorf("tag word after three conflicts: %d transactions sent, want 4", n)
+	}
+	r.wantWordTags(w, "TOTAL")
+
+	ct.conflicts.Store(1000)
+	ct.calls.Store(0)
+	err = cl.UntagWord(r.Ctx, w, "TOTAL")
+	r.wantErr(err, rd.ErrTransactionCanceled, "untag word that always conflicts")
+	if n := ct.calls.Load(); n < 2 || n > 20 {
+		r.Errorf("untag word that always conflicts: %d transactions sent, want a few", n)
+	}
+	r.wantWordTags(w, "TOTAL")
 }
