@@ -42,7 +42,8 @@ func TestFreshMachineReadmeCommand(t *testing.T) {
 		row[4] != "101" || row[5] != "535" {
 		t.Errorf("import printed %q", res.stdout)
 	}
-	if out := r.ok("images"); !strings.HasPrefix(out, "02aa1d34-5c10-42b4-a463-c49b86214dd7\t2480\t3508\t41\t0\t") {
+	want = "02aa1d34-5c10-42b4-a463-c49b86214dd7\t2480\t3508\t41\t0\t"
+	if out := r.ok("images"); !strings.HasPrefix(out, want) {
 		t.Errorf("images printed %q", out)
 	}
 }

@@ -303,7 +303,7 @@ func newJobStatusCmd(runF func(context.Context, *jobStatusOptions) error) *cobra
 		Short: "Set a job's status, adding it to the history",
 		Long: `Set a job's status (pending, running, succeeded, failed, cancelled,
 interrupted) and add the entry to its status history, in one transaction.`,
-		Example: `  receipt-dynamo job status 0b8e5c1e-3f52-4d7a-9a51-6c2f0e4b7d10 running --progress 10 \
+		Example: `  receipt-dynamo job status "$JOB" running --progress 10 \
       --message "epoch 1" --by worker-3`,
 		Args: exactArgs(2, "JOB_ID and STATUS"),
 	}
@@ -361,8 +361,8 @@ func newJobLogCmd(runF func(context.Context, *jobLogOptions) error) *cobra.Comma
 	c := &cobra.Command{
 		Use:   "log JOB_ID [MESSAGE]",
 		Short: "Add a log entry to a job, or list its log",
-		Example: `  receipt-dynamo job log 0b8e5c1e-3f52-4d7a-9a51-6c2f0e4b7d10 "loaded 626 receipts" --source loader
-  receipt-dynamo job log 0b8e5c1e-3f52-4d7a-9a51-6c2f0e4b7d10 --min-level warning`,
+		Example: `  receipt-dynamo job log "$JOB" "loaded 626 receipts" --source loader
+  receipt-dynamo job log "$JOB" --min-level warning`,
 		Args: rangeArgs(1, 2, "JOB_ID [MESSAGE]"),
 	}
 	f := c.Flags()
@@ -439,9 +439,9 @@ func newJobMetricCmd(runF func(context.Context, *jobMetricOptions) error) *cobra
 		Short: "Record a measurement of a job, or list those of one metric",
 		Long: `Record a measurement of a job's metric (VALUE a number or a JSON object),
 or, without VALUE, list the job's measurements of the metric, oldest first.`,
-		Example: `  receipt-dynamo job metric 0b8e5c1e-3f52-4d7a-9a51-6c2f0e4b7d10 loss 0.173 --step 1200 --epoch 3
-  receipt-dynamo job metric 0b8e5c1e-3f52-4d7a-9a51-6c2f0e4b7d10 f1 '{"total": 0.91, "date": 0.88}'
-  receipt-dynamo job metric 0b8e5c1e-3f52-4d7a-9a51-6c2f0e4b7d10 loss --json`,
+		Example: `  receipt-dynamo job metric "$JOB" loss 0.173 --step 1200 --epoch 3
+  receipt-dynamo job metric "$JOB" f1 '{"total": 0.91, "date": 0.88}'
+  receipt-dynamo job metric "$JOB" loss --json`,
 		Args: rangeArgs(2, 3, "JOB_ID NAME [VALUE]"),
 	}
 	f := c.Flags()

@@ -241,8 +241,9 @@ becomes running, assigned to the instance, and leaves the queue, all in one
 transaction, so two claims never take the same job. It prints the claim;
 with --json, job_id is the claimed job's id. It exits with 3 when the queue
 has no job to claim or already runs --max-concurrent jobs.`,
-		Example: `  job=$(receipt-dynamo queue claim training --instance "$INSTANCE" --json | jq -r .job_id)`,
-		Args:    exactArgs(1, "QUEUE"),
+		Example: `  receipt-dynamo queue claim training --instance "$INSTANCE"
+  JOB=$(receipt-dynamo queue claim training --instance "$INSTANCE" --json | jq -r .job_id)`,
+		Args: exactArgs(1, "QUEUE"),
 	}
 	c.Flags().StringVar(&instance, "instance", "", "the claiming `INSTANCE_ID` (required)")
 	return command(c, o, func(args []string) error {
@@ -298,8 +299,9 @@ func newQueueFinishCmd(runF func(context.Context, *queueFinishOptions) error) *c
 		Long: `End the instance's claim of the job with its outcome (succeeded, failed or
 cancelled): the job gets the status and its history entry, the assignment
 ends and the queue runs one job fewer, in one transaction.`,
-		Example: `  receipt-dynamo queue finish training "$job" --instance "$INSTANCE" --status succeeded`,
-		Args:    exactArgs(2, "QUEUE and JOB_ID"),
+		Example: `  receipt-dynamo queue finish training "$JOB" --instance "$INSTANCE"
+  receipt-dynamo queue finish training "$JOB" --instance "$INSTANCE" --status failed`,
+		Args: exactArgs(2, "QUEUE and JOB_ID"),
 	}
 	c.Flags().StringVar(&instance, "instance", "", "the `INSTANCE_ID` that claimed the job")
 	c.Flags().StringVar(&status, "status", "succeeded", "succeeded, failed or cancelled")
@@ -368,7 +370,8 @@ type instanceRegisterOptions struct {
 	Instance rd.Instance
 }
 
-func newInstanceRegisterCmd(runF func(context.Context, *instanceRegisterOptions) error) *cobra.Command {
+func newInstanceRegisterCmd(
+	runF func(context.Context, *instanceRegisterOptions) error) *cobra.Command {
 	o := &instanceRegisterOptions{}
 	var id, status, health string
 	c := &cobra.Command{

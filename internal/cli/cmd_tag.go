@@ -229,7 +229,7 @@ func newTagValidateCmd(runF func(context.Context, *tagOptions) error) *cobra.Com
 		Long: `Record a verdict on a tag: by default a model's (validated, with the time,
 and optionally --confidence, --flag and --revised-tag); with --human a
 person's (human_validated). --invalid records that the tag is wrong.`,
-		Example: `  receipt-dynamo tag validate 27e58027-edd6-45af-9038-3a778feda954 40 2 TOTAL --confidence 0.93
+		Example: `  receipt-dynamo tag validate "$IMAGE" 40 2 TOTAL --confidence 0.93
   receipt-dynamo tag validate 27e58027-edd6-45af-9038-3a778feda954 40 2 TOTAL --human --invalid`,
 	}
 	f := c.Flags()
