@@ -27,7 +27,7 @@ const (
 	ExitFailure     = 1   // the command failed
 	ExitUsage       = 2   // unknown command or flag, wrong arguments
 	ExitNotFound    = 3   // the item, or the table or file, does not exist
-	ExitPartial     = 4   // import or restore: some inputs failed, the others were stored
+	ExitPartial     = 4   // import: some inputs failed, the others were stored
 	ExitInterrupted = 130 // interrupted (Ctrl-C)
 )
 

@@ -7,7 +7,9 @@ import (
 	"github.com/spf13/cobra"
 )
 
-const rootLong = `receipt-dynamo keeps receipts in one table: the OCR of receipt photos
+const rootLong = `  receipt-dynamo [--db FILE | --table NAME] COMMAND [ARGS] [FLAGS]
+
+receipt-dynamo keeps receipts in one table: the OCR of receipt photos
 (images, lines, words, letters), the receipts found in them, tags on their
 words, and the jobs, queues and instances that train models on them.
 
@@ -34,11 +36,11 @@ Exit codes:
   1    failure
   2    usage: unknown command or flag, wrong arguments
   3    not found: the item, or the table or file
-  4    some inputs of an import or restore failed; the others were stored
+  4    some inputs of an import failed; the others were stored
   130  interrupted`
 
 const rootExample = `  # Import the sample that ships with the project and look at it
-  receipt-dynamo import testdata/sample/*_SWIFT_OCR.json --image testdata/sample/*.png
+  receipt-dynamo import testdata/sample/*_SWIFT_OCR.json
   receipt-dynamo images
 
   # The same on a DynamoDB table

@@ -1,7 +1,8 @@
 // Package faultproxy is an HTTP proxy for the DynamoDB JSON protocol that
 // sits in front of a real DynamoDB-compatible server (dynalite, moto_server)
 // and injects the faults that such servers never produce: throttling, server
-// errors, unprocessed batch items and keys, and transaction conflicts.
+// errors (before or after the request is applied), unprocessed batch items
+// and keys, and transaction conflicts.
 //
 // Tests point a client at [Proxy.URL] instead of the server. Requests that
 // draw no fault are forwarded unchanged; batch requests may be forwarded in

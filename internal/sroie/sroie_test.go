@@ -74,7 +74,8 @@ func TestParseKey(t *testing.T) {
 	if err != nil || k.Company != "A" || k.Total != "9.00" || k.Date != "" {
 		t.Errorf("ParseKey = %+v, %v", k, err)
 	}
-	_, err = ParseKey(strings.NewReader("{\n\"company\": \"A\",\n\"total\": 9.00\n}"), "key/001.json")
+	bad := "{\n\"company\": \"A\",\n\"total\": 9.00\n}"
+	_, err = ParseKey(strings.NewReader(bad), "key/001.json")
 	if err == nil || !strings.Contains(err.Error(), "key/001.json:3: total: want a string") {
 		t.Errorf("err = %v, want one naming key/001.json:3 and total", err)
 	}
