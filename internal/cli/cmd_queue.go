@@ -281,6 +281,10 @@ func (a *app) runQueueClaim(ctx context.Context, o *queueClaimOptions) error {
 }
 
 // ---- queue finish
+//
+// TODO(cli): no "queue release": ReleaseClaim needs the queue entry as it
+// was claimed, which only the claiming process holds; a claim could record
+// it on its assignment.
 
 type queueFinishOptions struct {
 	Queue      string
