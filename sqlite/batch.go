@@ -21,8 +21,9 @@ const maxBatchGet = 100
 // transaction. The 25-request and 16 MB limits of DynamoDB's BatchWriteItem
 // concern its wire protocol, whose chunks this engine does not need: any
 // number of requests is accepted, and their per-item limits are enforced.
-// A BatchWrite holds the file's write lock while it writes, about a second
-// per 100,000 items, during which other processes' writes wait.
+// A BatchWrite holds the file's write lock while it writes, one to two
+// seconds per 100,000 items of the OCR kind, during which other processes'
+// writes wait.
 //
 // When the write fails (ctx ends, the file stays locked, the disk is full),
 // nothing is written and the error is a *receiptdynamo.BatchError with

@@ -66,8 +66,8 @@
 //
 // # Caveats
 //
-//   - Only one process writes at a time. A long BatchWrite (a second per
-//     100,000 items or so) holds the write lock that long; a writer of
+//   - Only one process writes at a time. A long BatchWrite (one to two
+//     seconds per 100,000 items) holds the write lock that long; a writer of
 //     another process waits up to its busy timeout, 10 seconds by default.
 //     Load very large batches in several calls if other processes write too.
 //   - Commits are synchronised as WAL mode's NORMAL level does: a crash of
