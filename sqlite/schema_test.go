@@ -341,3 +341,27 @@ func TestFullSync(t *testing.T) {
 		}
 	}
 }
+
+// TestPathWithURICharacters checks a file name that holds the characters
+// of URI syntax.
+func TestPathWithURICharacters(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a dir %20 #1")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "receipts?mode=ro&x=1#frag.db")
+	tbl, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tbl.Close()
+	if err := tbl.Create(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := tbl.Put(t.Context(), testItem("P", "1"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("the file is not where its name says: %v", err)
+	}
+}
