@@ -48,8 +48,10 @@ before the clock starts, into new tables of the same server with plain loops
 of BatchWriteItem calls of 25 items, image by image in the same order, in two
 shapes (images at once x requests in flight per image): the faster is the
 server's own ceiling for this load. Raw loops and imports alternate (raw,
-import, raw, import) and each side's best run counts, since the figures of a
-shared machine vary from one minute to the next. dynalite is single-threaded
+import, import, raw) and each side's best run counts, since the figures of a
+shared machine vary from one minute to the next; before the first measurement
+the command writes a few receipts into a scratch table, so that no figure pays
+for dynalite's start (its JavaScript is compiled as it runs). dynalite is single-threaded
 JavaScript over LevelDB, so these figures tell what the engine costs on top of
 a server, not how fast DynamoDB is.`
 
