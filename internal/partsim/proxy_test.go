@@ -373,3 +373,33 @@ func TestReadsPassUnlimited(t *testing.T) {
 		t.Fatalf("the server received %d reads, want 20", len(fake.ops))
 	}
 }
+
+// BenchmarkBatchAdmission measures what the simulator adds to a
+// BatchWriteItem of 25 items of about 500 bytes: reading and pricing the
+// request and forwarding it to a server that answers at once.
+func BenchmarkBatchAdmission(b *testing.B) {
+	srv := httptest.NewServer(&fakeServer{})
+	defer srv.Close()
+	p, err := Start(srv.URL, Config{WriteUnits: 1e12, Burst: 1e12})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	c := newClient(p.URL)
+	in := batchOf("t", 25, func(i int) string { return fmt.Sprint("P", i%4) }, 400)
+	direct := newClient(srv.URL)
+	b.Run("through the simulator", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := c.BatchWriteItem(context.Background(), in); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("direct", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := direct.BatchWriteItem(context.Background(), in); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
