@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	mrand "math/rand/v2"
+	"slices"
 	"time"
 )
 
@@ -112,7 +114,7 @@ func (c *Client) Claim(ctx context.Context, queue, instanceID string) (Claim, er
 			return Claim{}, fmt.Errorf("claim from queue %s: %w", queue, ErrQueueEmpty)
 		}
 
-		for _, e := range entries {
+		for _, e := range spreadHead(entries) {
 			cl, outcome, err := c.tryClaim(ctx, st, e, instanceID)
 			switch outcome {
 			case claimDone:
@@ -136,6 +138,25 @@ func (c *Client) Claim(ctx context.Context, queue, instanceID string) (Claim, er
 	}
 	return Claim{}, fmt.Errorf("claim from queue %s: gave up after %d rounds: %w", queue,
 		claimRounds, lastErr)
+}
+
+// claimSpread is how many of the oldest entries of the highest priority a
+// claim chooses among at random.
+const claimSpread = 8
+
+// spreadHead returns the entries, in claim order, with the first
+// claimSpread of them that share the highest priority shuffled: workers
+// that read the queue at the same moment then mostly try different entries
+// instead of all racing for the first one.
+func spreadHead(entries []QueueJob) []QueueJob {
+	n := 0
+	for n < len(entries) && n < claimSpread &&
+		entries[n].Priority.Rank() == entries[0].Priority.Rank() {
+		n++
+	}
+	out := slices.Clone(entries)
+	mrand.Shuffle(n, func(i, j int) { out[i], out[j] = out[j], out[i] })
+	return out
 }
 
 // claimOutcome says how one attempt of a claim went.

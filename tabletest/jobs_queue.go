@@ -21,12 +21,14 @@ func instanceChecks() []check {
 }
 
 // queueChecks are the checks of queues and claims.
-func queueChecks() []check {
+func queueChecks(claimJobs int) []check {
 	return []check{
 		jobCheck("queue/create-list-delete", false, checkQueues),
 		jobCheck("queue/enqueue-order", true, checkEnqueue),
 		jobCheck("queue/claim-finish-release", true, checkClaim),
-		jobCheck("queue/claim-concurrent", true, checkClaimConcurrent),
+		jobCheck("queue/claim-concurrent", true, func(j *jobC) {
+			checkClaimConcurrent(j, claimJobs)
+		}),
 	}
 }
 
@@ -456,14 +458,14 @@ func checkClaim(j *jobC) {
 }
 
 // checkClaimConcurrent lets eight workers, each on its own instance, claim
-// from one queue of 200 jobs with max_concurrent_jobs 3 until it is empty.
+// from one queue of jobs (200 by default) with max_concurrent_jobs 3 until
+// it is empty.
 // Every job must be claimed exactly once, job_count must end at zero, and
 // neither the workers' own count of jobs in hand nor the stored running
 // counter may ever exceed the maximum.
-func checkClaimConcurrent(j *jobC) {
+func checkClaimConcurrent(j *jobC, jobs int) {
 	const (
 		workers = 8
-		jobs    = 200
 		max     = 3
 	)
 	j.noErr(j.cl.CreateQueue(j.Ctx, jtQueue("shared", max)), "create queue")

@@ -55,6 +55,9 @@ type config struct {
 	name     string
 	txReason string
 	skips    map[string]string // check name -> reason
+	// claimJobs is the size of the job client's concurrent claim check; 0
+	// means the default (see ClaimJobs in jobs.go).
+	claimJobs int
 }
 
 // Name sets the engine name printed in the summary line. The default is the
