@@ -52,8 +52,10 @@ import (
 // the queue full is cancelled on action 1, and Claim reports ErrQueueFull.
 //
 // Contention: Claim reads the queue and its entries, then tries the
-// entries in claim order; an entry taken by another worker costs one
-// cancelled transaction. A transaction cancelled only by conflicts is sent
+// entries in claim order, except that it starts with the (up to) eight
+// oldest entries of the highest priority in random order, so that workers
+// reading the queue at the same moment seldom race for one entry. An entry
+// taken by another worker costs one cancelled transaction. A transaction cancelled only by conflicts is sent
 // again unchanged (client_job_tx.go); any other race (capacity changed,
 // timestamps collided) starts a new round from a fresh read, after a
 // jittered backoff, up to claimRounds rounds.
@@ -85,11 +87,12 @@ type Claim struct {
 	ClaimedAt time.Time
 }
 
-// Claim takes the next job of the queue for the instance: the entry of
-// highest priority that has waited longest, among those whose job is
-// pending or interrupted. See the file comment for the protocol: concurrent
-// callers never take the same job, never lose one, and never run more than
-// the queue's max_concurrent_jobs at once.
+// Claim takes the next job of the queue for the instance: one of the (up
+// to) eight longest-waiting entries of the highest priority, chosen at
+// random to spread concurrent workers, among those whose job is pending or
+// interrupted. See the file comment for the protocol: concurrent callers
+// never take the same job, never lose one, and never run more than the
+// queue's max_concurrent_jobs at once.
 //
 // Claim fails with ErrQueueEmpty when the queue has no claimable job, with
 // ErrQueueFull when it runs as many jobs as it may, and with an *ItemError
