@@ -108,7 +108,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		"in the sqlite section")
 	sizes := fs.String("sizes", "10,100,626", "receipt counts of the embedded imports")
 	fs.IntVar(&o.ddbReceipts, "dynalite-receipts", 20, "receipts imported into dynalite")
-	fs.IntVar(&o.simReceipts, "sim-receipts", 16, "receipts imported through the simulator")
+	fs.IntVar(&o.simReceipts, "sim-receipts", 12, "receipts imported through the simulator")
 	simImages := fs.String("sim-images", "1,2", "images loaded at once through the "+
 		"simulator, one run each")
 	fs.IntVar(&o.embImages, "embedded-images", min(4, runtime.NumCPU()), "receipts "+
