@@ -18,12 +18,13 @@ import (
 // [Run] does for the table interface. Checks that need transactions are
 // skipped with [SkipTransactions]. It prints a summary line such as
 //
-//	tabletest: 41 receipt client checks passed on sqlite
+//	tabletest: 50 receipt client checks passed on sqlite
 //
-// The fixture check reads the OCR fixtures of ../shared/data/ocr/, found by
-// walking up from the working directory to the module root (the directory
-// holding go.mod); RD_SHARED_DATA names another data directory. A missing
-// fixture fails the check rather than skipping it.
+// One check per fixture file loads the images of ../shared/data/ocr/ (its
+// *_RESULTS.json and export files), found by walking up from the working
+// directory to the module root (the directory holding go.mod);
+// RD_SHARED_DATA names another data directory. Missing fixtures fail a
+// check rather than skip it.
 func RunReceiptClient(t *testing.T, newTable func(t *testing.T) rd.Table,
 	opts ...Option) Summary {
 	t.Helper()
