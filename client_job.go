@@ -234,14 +234,25 @@ func (c *Client) ListJobsByUser(ctx context.Context, user string,
 // RecordJobStatus adds an entry to the job's status history and sets the
 // job's status to it, in one transaction: the job moves to the index
 // partition of its new status at the same time. A zero st.UpdatedAt is set
-// from the client's event clock, so that entries of one client never share
-// a timestamp; the entry as stored is returned.
+// from the client's event clock, after the job's latest entry: entries of
+// one client never share a timestamp, and the new entry is the latest even
+// when an earlier one came from a clock that runs ahead. The entry as
+// stored is returned.
 //
 // It fails with an *ItemError matching ErrNotFound when the job is not
 // stored, and with one matching ErrAlreadyExists when the job already has
 // an entry with that timestamp.
 func (c *Client) RecordJobStatus(ctx context.Context, st JobStatus) (JobStatus, error) {
 	if st.UpdatedAt.IsZero() {
+		// Follow the latest entry even if another writer's clock runs ahead,
+		// so that the new entry is the latest.
+		latest, err := c.LatestJobStatus(ctx, st.JobID)
+		switch {
+		case err == nil:
+			c.events.Observe(latest.UpdatedAt)
+		case !errors.Is(err, ErrNotFound):
+			return JobStatus{}, fmt.Errorf("record job status: %w", err)
+		}
 		st.UpdatedAt = c.eventTime()
 	}
 	actions, err := jobStatusActions(st)

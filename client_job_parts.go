@@ -107,7 +107,7 @@ func (c *Client) FindResource(ctx context.Context, resourceID string) (JobResour
 	}
 	if len(page.Items) == 0 {
 		return JobResource{}, fmt.Errorf("find resource: %w", &ItemError{Op: "find",
-			Type: TypeJobResource, Key: Key{SK: resourceID}, Err: ErrNotFound})
+			Type: TypeJobResource, Key: Key{PK: q.PK, SK: q.SK.Value}, Err: ErrNotFound})
 	}
 	return page.Items[0], nil
 }

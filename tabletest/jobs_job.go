@@ -284,6 +284,23 @@ func checkJobRecordStatus(j *jobC) {
 	if g, _ := j.cl.GetJob(j.Ctx, job.ID); g.Status != rd.JobSucceeded {
 		j.Errorf("refused records changed the job's status to %q", g.Status)
 	}
+
+	// Another writer whose clock runs an hour ahead records a status; a
+	// status recorded after it must still come last.
+	ahead := time.Now().Add(time.Hour)
+	_, err = j.cl.RecordJobStatus(j.Ctx, rd.JobStatus{JobID: busy.ID, Status: rd.JobFailed,
+		UpdatedAt: ahead})
+	j.noErr(err, "record a status from a clock ahead")
+	next, err := j.cl.RecordJobStatus(j.Ctx, rd.JobStatus{JobID: busy.ID,
+		Status: rd.JobInterrupted})
+	j.noErr(err, "record a status after it")
+	if !next.UpdatedAt.After(ahead) {
+		j.Errorf("status recorded after one at %s got the earlier time %s", jtTS(ahead),
+			jtTS(next.UpdatedAt))
+	}
+	if latest, _ := j.cl.LatestJobStatus(j.Ctx, busy.ID); latest.Status != rd.JobInterrupted {
+		j.Errorf("latest status %q, want the one recorded last, interrupted", latest.Status)
+	}
 }
 
 // sortedNewest returns the ids of the jobs, newest first.
