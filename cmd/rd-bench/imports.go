@@ -39,10 +39,13 @@ func (b *bench) runEmbedded(ctx context.Context) error {
 		} else {
 			perItem := res.elapsed.Seconds() / float64(res.items)
 			firstPerItem := first.elapsed.Seconds() / float64(first.items)
-			compare = fmt.Sprintf("%.1fx the items in %.1fx the time of %d receipts; "+
-				"time per item x%.2f", float64(res.items)/float64(first.items),
+			cpuPerItem := res.cpu.Seconds() / float64(res.items)
+			firstCPUPerItem := first.cpu.Seconds() / float64(first.items)
+			compare = fmt.Sprintf("%.1fx the items in %.1fx the time of %d receipts: "+
+				"time per item x%.2f, CPU time per item x%.2f",
+				float64(res.items)/float64(first.items),
 				res.elapsed.Seconds()/first.elapsed.Seconds(), first.receipts,
-				perItem/firstPerItem)
+				perItem/firstPerItem, cpuPerItem/firstCPUPerItem)
 		}
 		b.rep.add(row{
 			Section: "embedded",

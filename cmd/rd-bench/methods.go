@@ -36,7 +36,9 @@ one BatchWrite (one SQLite transaction). The time includes reading and
 building. Peak heap is the live heap sampled every 5 ms (runtime/metrics);
 peak RSS is the kernel's VmHWM, reset at the start of each import through
 /proc/self/clear_refs. SQLite's page cache lives outside the Go heap and shows
-only in RSS. The reference row reads, builds and encodes the largest set
+only in RSS. The growth column compares each size with the smallest, by wall
+time and by the process's CPU time, which other work on a shared machine
+disturbs less. The reference row reads, builds and encodes the largest set
 without storing it: what the store adds is the difference.`
 
 const methodDynalite = `
@@ -78,7 +80,9 @@ actually in flight (time spent inside LoadImage summed over the images,
 divided by the wall time), since the last images of a run have fewer
 neighbours; and the ceiling measured in the same run by a raw BatchWriteItem
 loop through a simulator that limits nothing (so the proxy's own cost is part
-of the ceiling). No item lost: after each import the items stored under each
+of the ceiling). When an import goes faster than those loops did (the server's
+pace on a shared machine varies from minute to minute), the ceiling evidently
+did not bind it and only the per-image limit counts. No item lost: after each import the items stored under each
 image are counted (Query with Select COUNT) and compared with the items built.
 Each per-image run is made twice: the better try gives the rate, and both
 count for lost items and errors. No retry budget exhausted: LoadImage returned

@@ -252,6 +252,14 @@ func (b *bench) simMeasure(ctx context.Context, url string, ids []string, run si
 	o.limit = min(perImage, ceiling)
 	o.why = fmt.Sprintf("min(%.2f images at once x %s + bursts, ceiling %s)",
 		o.res.inFlight(), fmtCount(run.rate), fmtCount(ceiling))
+	if o.rate > ceiling {
+		// The server took more now than in the ceiling loops: the
+		// machine's pace varies, and the ceiling did not bind this run.
+		o.limit = perImage
+		o.why = fmt.Sprintf("%.2f images at once x %s + bursts (the server took more "+
+			"than its measured ceiling of %s, so that did not bind)", o.res.inFlight(),
+			fmtCount(run.rate), fmtCount(ceiling))
+	}
 	if hot := hottestShared(o.stats); run.allIndexes && hot.Units > 0 {
 		o.limit = min(o.limit, o.units*run.rate/hot.Units)
 		o.why = fmt.Sprintf("min(%.2f images at once x %s + bursts, ceiling %s, %s of %s "+
