@@ -19,6 +19,9 @@ type Client struct {
 	// events hands out the timestamps of job-side events (status entries,
 	// metrics, logs, checkpoints), distinct and increasing; it reads now.
 	events *EventClock
+	// claimSpread is how many entries Claim chooses among (see
+	// WithClaimSpread); 0 means defaultClaimSpread.
+	claimSpread int
 }
 
 // ClientOption configures a [Client].

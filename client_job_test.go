@@ -93,7 +93,7 @@ func TestQueueOrder(t *testing.T) {
 }
 
 // TestSpreadHead: only the oldest entries of the top priority, at most
-// claimSpread of them, change places, and each of them comes first
+// defaultClaimSpread of them, change places, and each of them comes first
 // sometimes.
 func TestSpreadHead(t *testing.T) {
 	var entries []QueueJob
@@ -103,29 +103,34 @@ func TestSpreadHead(t *testing.T) {
 	entries = append(entries, entry("low", PriorityLow, 0))
 	first := map[string]int{}
 	for range 2000 {
-		got := spreadHead(entries)
-		head := make([]string, claimSpread)
-		for i := range claimSpread {
+		got := spreadHead(entries, defaultClaimSpread)
+		head := make([]string, defaultClaimSpread)
+		for i := range defaultClaimSpread {
 			head[i] = got[i].JobID
 		}
 		slices.Sort(head)
 		if want := []string{"a", "b", "c", "d", "e", "f", "g", "h"}; !slices.Equal(head, want) {
 			t.Fatalf("head %v, want a permutation of %v", head, want)
 		}
-		if !slices.Equal(got[claimSpread:], entries[claimSpread:]) {
-			t.Fatalf("entries after the head moved: %v", got[claimSpread:])
+		if !slices.Equal(got[defaultClaimSpread:], entries[defaultClaimSpread:]) {
+			t.Fatalf("entries after the head moved: %v", got[defaultClaimSpread:])
 		}
 		first[got[0].JobID]++
 	}
-	if len(first) != claimSpread {
-		t.Errorf("first entries seen: %v, want each of the %d oldest", first, claimSpread)
+	if len(first) != defaultClaimSpread {
+		t.Errorf("first entries seen: %v, want each of the %d oldest", first, defaultClaimSpread)
+	}
+
+	// A spread of 1 keeps the claim order.
+	if got := spreadHead(entries, 1); !slices.Equal(got, entries) {
+		t.Errorf("spread 1 changed the order: %v", got)
 	}
 
 	// A single entry of the top priority is always first.
 	mixed := []QueueJob{entry("top", PriorityCritical, 5), entry("x", PriorityLow, 0),
 		entry("y", PriorityLow, 1)}
 	for range 100 {
-		if got := spreadHead(mixed); !slices.Equal(got, mixed) {
+		if got := spreadHead(mixed, defaultClaimSpread); !slices.Equal(got, mixed) {
 			t.Fatalf("spreadHead moved lower priorities: %v", got)
 		}
 	}

@@ -53,7 +53,7 @@ import (
 //
 // Contention: Claim reads the queue and its entries, then tries the
 // entries in claim order, except that it starts with the (up to) eight
-// oldest entries of the highest priority in random order, so that workers
+// oldest entries of the highest priority in random order (WithClaimSpread), so that workers
 // reading the queue at the same moment seldom race for one entry. An entry
 // taken by another worker costs one cancelled transaction. A transaction cancelled only by conflicts is sent
 // again unchanged (client_job_tx.go); any other race (capacity changed,
@@ -117,7 +117,7 @@ func (c *Client) Claim(ctx context.Context, queue, instanceID string) (Claim, er
 			return Claim{}, fmt.Errorf("claim from queue %s: %w", queue, ErrQueueEmpty)
 		}
 
-		for _, e := range spreadHead(entries) {
+		for _, e := range spreadHead(entries, c.spreadOf()) {
 			cl, outcome, err := c.tryClaim(ctx, st, e, instanceID)
 			switch outcome {
 			case claimDone:
@@ -143,17 +143,35 @@ func (c *Client) Claim(ctx context.Context, queue, instanceID string) (Claim, er
 		claimRounds, lastErr)
 }
 
-// claimSpread is how many of the oldest entries of the highest priority a
-// claim chooses among at random.
-const claimSpread = 8
+// defaultClaimSpread is how many of the oldest entries of the highest
+// priority a claim chooses among at random, unless WithClaimSpread says
+// otherwise.
+const defaultClaimSpread = 8
 
-// spreadHead returns the entries, in claim order, with the first
-// claimSpread of them that share the highest priority shuffled: workers
-// that read the queue at the same moment then mostly try different entries
-// instead of all racing for the first one.
-func spreadHead(entries []QueueJob) []QueueJob {
+// WithClaimSpread sets how many of the longest-waiting entries of the
+// highest priority Claim chooses among at random (8 by default). 1 makes
+// Claim take entries strictly in order, the oldest first, at the price that
+// concurrent workers all race for the same entry and all but one try
+// again. Values below 1 mean 1.
+func WithClaimSpread(n int) ClientOption {
+	return func(c *Client) { c.claimSpread = max(n, 1) }
+}
+
+// spreadOf returns the client's claim spread.
+func (c *Client) spreadOf() int {
+	if c.claimSpread == 0 {
+		return defaultClaimSpread
+	}
+	return c.claimSpread
+}
+
+// spreadHead returns the entries, in claim order, with the first spread of
+// them that share the highest priority shuffled: workers that read the
+// queue at the same moment then mostly try different entries instead of
+// all racing for the first one.
+func spreadHead(entries []QueueJob, spread int) []QueueJob {
 	n := 0
-	for n < len(entries) && n < claimSpread &&
+	for n < len(entries) && n < spread &&
 		entries[n].Priority.Rank() == entries[0].Priority.Rank() {
 		n++
 	}
