@@ -120,7 +120,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		"is not what limits it")
 	fs.IntVar(&o.simIndexImgs, "sim-index-images", 4, "images loaded at once in the run "+
 		"with every index enforced; 0 skips the run")
-	fs.IntVar(&o.simIndexReceipts, "sim-index-receipts", 8, "receipts imported in the "+
+	fs.IntVar(&o.simIndexReceipts, "sim-index-receipts", 6, "receipts imported in the "+
 		"run with every index enforced")
 	fs.IntVar(&o.simCeilingReceipts, "sim-ceiling-receipts", 8, "receipts whose items the "+
 		"raw loops write through the unlimited simulator")

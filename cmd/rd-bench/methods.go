@@ -82,11 +82,11 @@ neighbours; and the ceiling measured in the same run by a raw BatchWriteItem
 loop through a simulator that limits nothing (so the proxy's own cost is part
 of the ceiling). When an import goes faster than those loops did (the server's
 pace on a shared machine varies from minute to minute), the ceiling evidently
-did not bind it and only the per-image limit counts. No item lost: after each import the items stored under each
-image are counted (Query with Select COUNT) and compared with the items built.
-Each per-image run is made twice: the better try gives the rate, and both
-count for lost items and errors. No retry budget exhausted: LoadImage returned
-no error (the engine returns a
+did not bind it and only the per-image limit counts. No item lost: after each
+import the items stored under each image are counted (Query with Select
+COUNT) and compared with the items built. Each per-image run is made twice:
+the better try gives the rate, and both count for lost items and errors. No
+retry budget exhausted: LoadImage returned no error (the engine returns a
 BatchError matching ErrThrottled when a chunk's attempts run out). The loader
 is tuned only through the engine's options: images in flight (the caller's
 parallelism), ddb.WithBatchConcurrency (chunks in flight per image) and

@@ -121,7 +121,10 @@ func (r *report) writeMarkdown(path string, elapsed time.Duration) error {
 	}
 
 	for _, s := range sections {
-		fmt.Fprintf(&b, "## %s\n\n%s\n", s.title, strings.TrimSpace(s.method))
+		fmt.Fprintf(&b, "## %s\n", s.title)
+		for _, para := range strings.Split(strings.TrimSpace(s.method), "\n\n") {
+			fmt.Fprintf(&b, "\n%s\n", wrap(para, 80))
+		}
 		for _, n := range r.notes[s.name] {
 			fmt.Fprintf(&b, "\n%s\n", wrap(n, 80))
 		}
