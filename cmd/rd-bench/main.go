@@ -34,6 +34,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -55,6 +56,7 @@ type options struct {
 	readRepeats        int
 	startServers       bool
 	simBurst           float64
+	cpuProfile         string
 	simIndexRate       float64
 	simIndexImgs       int
 	simIndexReceipts   int
@@ -133,6 +135,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.simTuning.policy.MaxDelay, "sim-max-delay", 100*time.Millisecond,
 		"retry delay cap through the simulator")
 	fs.IntVar(&o.readRepeats, "read-repeats", 20, "repetitions of each read")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to `FILE`")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -208,6 +211,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "rd-bench: -cpuprofile:", err)
+			return 1
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
+	}
 	rep := newReport(commandLine(args))
 	start := time.Now()
 	b, err := newBench(ctx, o, rep, stderr)
