@@ -277,7 +277,8 @@ func (c *Client) dropEntry(ctx context.Context, e QueueJob) error {
 // the status and its history entry, with the message. It fails with an
 // *ItemError matching ErrConditionFailed when the claim is not running any
 // more (finished, released or recovered before). A queue or job deleted in
-// the meantime is left out of the transaction.
+// the meantime is left out of the transaction, and a job that is no longer
+// running (cancelled while it ran) keeps its status.
 func (c *Client) FinishClaim(ctx context.Context, cl Claim, outcome JobState,
 	message string) error {
 	st, err := ParseJobState(string(outcome))
@@ -302,7 +303,9 @@ func (c *Client) FinishClaim(ctx context.Context, cl Claim, outcome JobState,
 // returns with its priority and enqueue time, the queue's job_count goes up
 // and running_jobs down by one, and the job is pending again (with a status
 // entry holding the message). It fails like FinishClaim. If the queue was
-// deleted, the job becomes pending without an entry.
+// deleted, the job becomes pending without an entry; a job that is no
+// longer running (cancelled while it ran) keeps its status and is not
+// queued again.
 func (c *Client) ReleaseClaim(ctx context.Context, cl Claim, message string) error {
 	end := claimEnd{op: "release claim", assignment: AssignmentCancelled, job: JobPending,
 		requeue: true, message: message}
@@ -390,7 +393,9 @@ const endRounds = 8
 // endClaim ends a running claim in one transaction: the assignment's
 // status, the queue's counters, the entry put back if end.requeue, the
 // job's status and its history entry. Parts whose item is gone (the queue
-// or the job deleted) are left out and the transaction is sent again.
+// or the job deleted) are left out and the transaction is sent again; so is
+// the job's part (and the entry) when the job is no longer running, which
+// keeps a status such as cancelled that someone set meanwhile.
 func (c *Client) endClaim(ctx context.Context, cl Claim, end claimEnd) error {
 	withQueue, withJob, requeue := true, true, end.requeue
 	for round := 1; ; round++ {
@@ -417,11 +422,9 @@ func (c *Client) endClaim(ctx context.Context, cl Claim, end claimEnd) error {
 		case plan.entryAt > 0 && failedAt(err, plan.entryAt):
 			requeue = false // the job was enqueued again meanwhile
 		case plan.jobAt > 0 && failedAt(err, plan.jobAt):
-			gone, gerr := c.missing(ctx, JobKey(cl.JobID))
-			if gerr != nil || !gone {
-				return errors.Join(err, gerr)
-			}
-			withJob = false
+			// The job is gone, or no longer running (cancelled meanwhile):
+			// leave it as it is, and do not queue it again.
+			withJob, requeue = false, false
 		case plan.statusAt > 0 && failedAt(err, plan.statusAt):
 			// Another status entry has this time: take the next one.
 		default:
@@ -478,7 +481,8 @@ func (c *Client) endActions(cl Claim, end claimEnd, withQueue, withJob,
 			return endPlan{}, err
 		}
 		plan.jobAt = len(plan.actions)
-		plan.actions = append(plan.actions, setJobStatusAction(cl.JobID, end.job, nil))
+		plan.actions = append(plan.actions, setJobStatusAction(cl.JobID, end.job,
+			Condition{AttrEquals(AttrStatus, s(string(JobRunning)))}))
 		plan.statusAt = len(plan.actions)
 		plan.actions = append(plan.actions, PutAction(item, IfNotExists))
 	}

@@ -455,6 +455,27 @@ func checkClaim(j *jobC) {
 	j.wantSeq("history of the recovered job", jtMap(history, func(s rd.JobStatus) string {
 		return string(s.Status)
 	}), []string{"running", "interrupted", "running", "succeeded"})
+
+	// Jobs cancelled while they run keep that status when their claims end,
+	// and a release does not queue them again.
+	for _, release := range []bool{false, true} {
+		x := jtJob(50, "u")
+		j.addJobs(x)
+		_, err := j.cl.Enqueue(j.Ctx, rd.QueueJob{QueueName: "gpu", JobID: x.ID})
+		j.noErr(err, "enqueue")
+		cl := claim(i2, x)
+		_, err = j.cl.RecordJobStatus(j.Ctx, rd.JobStatus{JobID: x.ID, Status: rd.JobCancelled})
+		j.noErr(err, "cancel a running job")
+		if release {
+			j.noErr(j.cl.ReleaseClaim(j.Ctx, cl, "give back"), "release a cancelled job")
+		} else {
+			j.noErr(j.cl.FinishClaim(j.Ctx, cl, rd.JobSucceeded, "done"), "finish a cancelled job")
+		}
+		if st := status(x); st != rd.JobCancelled {
+			j.Errorf("cancelled job after its claim ended (release %t): %s", release, st)
+		}
+		j.wantLoad(fmt.Sprintf("cancelled job's claim ended (release %t)", release), "gpu", 0, 0)
+	}
 }
 
 // checkClaimConcurrent lets eight workers, each on its own instance, claim
