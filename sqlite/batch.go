@@ -3,9 +3,12 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
-	"runtime"
+	"strings"
 	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	rd "github.com/receiptdynamo/receiptdynamo"
 	"github.com/receiptdynamo/receiptdynamo/internal/expr"
@@ -16,102 +19,142 @@ import (
 const maxBatchGet = 100
 
 // BatchWrite performs the puts and deletes, each unconditionally, all or
-// none: every request is checked first (an invalid one, or two requests for
-// one key, fail with ErrInvalid), then all are written in one SQLite
-// transaction. The 25-request and 16 MB limits of DynamoDB's BatchWriteItem
-// concern its wire protocol, whose chunks this engine does not need: any
-// number of requests is accepted, and their per-item limits are enforced.
+// none, in one SQLite transaction. The 25-request and 16 MB limits of
+// DynamoDB's BatchWriteItem concern its wire protocol, whose chunks this
+// engine does not need: any number of requests is accepted, and the limits
+// of each item are enforced.
+//
+// Before anything is written, every request must set exactly one of Put and
+// Delete, with a valid key, and no two requests may have one key; otherwise
+// BatchWrite fails with ErrInvalid. The items are checked against the rest
+// of DynamoDB's rules before the write of a batch of up to 512 requests, and
+// during the write of a larger one, by a goroutine that checks and encodes
+// the items while another writes them: an invalid item fails with
+// ErrInvalid and rolls the whole batch back.
+//
 // A BatchWrite holds the file's write lock while it writes, one to two
 // seconds per 100,000 items of the OCR kind, during which other processes'
-// writes wait.
-//
-// When the write fails (ctx ends, the file stays locked, the disk is full),
-// nothing is written and the error is a *receiptdynamo.BatchError with
-// Done 0 and every request in Unprocessed.
+// writes wait. When the write fails for another reason (ctx ends, the file
+// stays locked, the disk is full), nothing is written and the error is a
+// *receiptdynamo.BatchError with Done 0 and every request in Unprocessed.
 func (t *Table) BatchWrite(ctx context.Context, reqs []rd.WriteRequest) error {
-	sizes, err := checkWrites(reqs)
-	if err != nil {
+	if err := checkBatchKeys(reqs); err != nil {
 		return fmt.Errorf("sqlite: batch write: %w", err)
 	}
 	if len(reqs) == 0 {
 		return nil
 	}
-	err = t.write(ctx, "batch write", func(w *wtx) error {
-		return w.writeAll(reqs, sizes)
+	// A small batch is checked and encoded before the lock is taken.
+	var small *rowRun
+	if len(reqs) <= rowRunLen {
+		var err error
+		if small, err = encodeRun(reqs, 0, nil); err != nil {
+			return fmt.Errorf("sqlite: batch write: %w", err)
+		}
+	}
+	err := t.write(ctx, "batch write", func(w *wtx) error {
+		if small != nil {
+			return w.writeRun(small)
+		}
+		return w.writeAll(reqs)
 	})
-	if err != nil {
-		return &rd.BatchError{Op: "batch write", Unprocessed: reqs,
-			Err: fmt.Errorf("sqlite: batch write: %w", err)}
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, rd.ErrInvalid) {
+		return fmt.Errorf("sqlite: batch write: %w", err)
+	}
+	// Bad input is reported as such, also when the write failed before
+	// reaching it.
+	if ctx.Err() == nil {
+		if verr := checkItems(reqs); verr != nil {
+			return fmt.Errorf("sqlite: batch write: %w", verr)
+		}
+	}
+	return &rd.BatchError{Op: "batch write", Unprocessed: reqs,
+		Err: fmt.Errorf("sqlite: batch write: %w", err)}
+}
+
+// checkBatchKeys checks the form and the keys of the requests of a batch
+// write, and that no two requests have one key.
+func checkBatchKeys(reqs []rd.WriteRequest) error {
+	seen := make(map[rd.Key]int, len(reqs))
+	for i, r := range reqs {
+		key, err := requestKey(r, "")
+		if err != nil {
+			// Checked again to name the request, which only a failure needs.
+			_, err = requestKey(r, reqName(i))
+			return err
+		}
+		if j, dup := seen[key]; dup {
+			return rd.Invalid(reqName(i), "",
+				fmt.Sprintf("must not repeat the key of reqs[%d]", j), key)
+		}
+		seen[key] = i
 	}
 	return nil
 }
 
-// checkWrites checks every request of a batch write and returns the size of
-// each put item. Large batches are checked by several goroutines, as the
-// check of an item costs about as much as writing it.
-func checkWrites(reqs []rd.WriteRequest) ([]int, error) {
-	sizes := make([]int, len(reqs))
-	keys := make([]rd.Key, len(reqs))
-	workers := min(runtime.GOMAXPROCS(0), 1+len(reqs)/minCheckPerWorker)
-	per := (len(reqs) + workers - 1) / workers
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for g := range workers {
-		lo, hi := min(g*per, len(reqs)), min((g+1)*per, len(reqs))
-		wg.Go(func() {
-			for i := lo; i < hi; i++ {
-				var err error
-				if keys[i], sizes[i], err = checkWrite(i, reqs[i]); err != nil {
-					errs[g] = err
-					return
-				}
+// reqName names request i of a batch write in errors.
+func reqName(i int) string { return fmt.Sprintf("BatchWrite.reqs[%d]", i) }
+
+// requestKey returns the key of a request of a batch write, checked; op
+// names the request in the error.
+func requestKey(r rd.WriteRequest, op string) (rd.Key, error) {
+	switch {
+	case (r.Put == nil) == (r.Delete == nil):
+		return rd.Key{}, rd.Invalid(op, "", "must set exactly one of Put and Delete", nil)
+	case r.Delete != nil:
+		return *r.Delete, expr.ValidateKey(op+".Delete", *r.Delete)
+	}
+	return itemKey(op+".Put", r.Put)
+}
+
+// checkPut checks the item of put request i and returns its size.
+func checkPut(i int, item rd.Item) (int, error) {
+	size, err := expr.ValidateItem("", item)
+	if err != nil {
+		// Checked again to name the request, which only a failure needs.
+		_, err = expr.ValidateItem(reqName(i)+".Put", item)
+	}
+	return size, err
+}
+
+// itemKey returns the key of an item to be written, checked.
+func itemKey(op string, item rd.Item) (rd.Key, error) {
+	for _, attr := range []string{rd.AttrPK, rd.AttrSK} {
+		if _, ok := item[attr].(*types.AttributeValueMemberS); !ok {
+			return rd.Key{}, rd.Invalid(op, attr, "must be a string (S)", typeName(item[attr]))
+		}
+	}
+	key := expr.KeyOf(item)
+	return key, expr.ValidateKey(op, key)
+}
+
+// typeName names the type of an attribute value, for messages.
+func typeName(v types.AttributeValue) string {
+	if v == nil {
+		return "missing"
+	}
+	return strings.TrimPrefix(fmt.Sprintf("%T", v), "*types.AttributeValueMember")
+}
+
+// checkItems checks every put item of a batch write.
+func checkItems(reqs []rd.WriteRequest) error {
+	for i, r := range reqs {
+		if r.Put != nil {
+			if _, err := checkPut(i, r.Put); err != nil {
+				return err
 			}
-		})
-	}
-	wg.Wait()
-	// The ranges are in order, so this is the error of the lowest index.
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
 		}
 	}
-
-	seen := make(map[rd.Key]int, len(reqs))
-	for i, k := range keys {
-		if j, dup := seen[k]; dup {
-			return nil, rd.Invalid(fmt.Sprintf("BatchWrite.reqs[%d]", i), "",
-				fmt.Sprintf("must not repeat the key of reqs[%d]", j), k)
-		}
-		seen[k] = i
-	}
-	return sizes, nil
+	return nil
 }
 
-// minCheckPerWorker is the fewest requests worth a goroutine of checkWrites.
-const minCheckPerWorker = 2048
-
-// checkWrite checks request i of a batch write and returns its key and, for
-// a put, the item's size.
-func checkWrite(i int, r rd.WriteRequest) (rd.Key, int, error) {
-	if (r.Put == nil) == (r.Delete == nil) {
-		return rd.Key{}, 0, rd.Invalid(fmt.Sprintf("BatchWrite.reqs[%d]", i), "",
-			"must set exactly one of Put and Delete", nil)
-	}
-	if r.Delete != nil {
-		err := expr.ValidateKey(fmt.Sprintf("BatchWrite.reqs[%d].Delete", i), *r.Delete)
-		return *r.Delete, 0, err
-	}
-	size, err := expr.ValidateItem(fmt.Sprintf("BatchWrite.reqs[%d].Put", i), r.Put)
-	return expr.KeyOf(r.Put), size, err
-}
-
-// writeAll writes checked requests. For a large batch one goroutine encodes
-// the rows while this one inserts them, in runs of rowRunLen.
-func (w *wtx) writeAll(reqs []rd.WriteRequest, sizes []int) error {
-	if len(reqs) <= rowRunLen {
-		return w.writeRun(encodeRun(reqs, sizes, nil))
-	}
-
+// writeAll checks the items of requests whose keys are checked, and writes
+// them: one goroutine checks and encodes the rows while this one inserts
+// them, in runs of rowRunLen.
+func (w *wtx) writeAll(reqs []rd.WriteRequest) error {
 	runs := make(chan *rowRun, 2)
 	free := make(chan *rowRun, 4)
 	stop := make(chan struct{})
@@ -125,9 +168,16 @@ func (w *wtx) writeAll(reqs []rd.WriteRequest, sizes []int) error {
 			default:
 			}
 			hi := min(lo+rowRunLen, len(reqs))
+			run, err := encodeRun(reqs[lo:hi], lo, spare)
+			if err != nil {
+				run = &rowRun{err: err}
+			}
 			select {
-			case runs <- encodeRun(reqs[lo:hi], sizes[lo:hi], spare):
+			case runs <- run:
 			case <-stop:
+				return
+			}
+			if err != nil {
 				return
 			}
 		}
@@ -136,6 +186,9 @@ func (w *wtx) writeAll(reqs []rd.WriteRequest, sizes []int) error {
 	defer close(stop)
 
 	for run := range runs {
+		if run.err != nil {
+			return run.err
+		}
 		if err := w.writeRun(run); err != nil {
 			return err
 		}
@@ -150,36 +203,44 @@ func (w *wtx) writeAll(reqs []rd.WriteRequest, sizes []int) error {
 // rowRunLen is the number of rows encoded and written as one run.
 const rowRunLen = 512
 
-// rowRun is a run of encoded requests of a batch write. The blobs of the
-// rows share one buffer.
+// rowRun is a run of checked and encoded requests of a batch write. The
+// blobs of the rows share one buffer.
 type rowRun struct {
 	rows  []row
 	sizes []int
 	del   []bool
 	buf   []byte
+	err   error // the first invalid item, instead of rows
 }
 
-// encodeRun encodes requests into run, or a new run if run is nil.
-func encodeRun(reqs []rd.WriteRequest, sizes []int, run *rowRun) *rowRun {
+// encodeRun checks the items of requests reqs, the first of which is
+// request number first of the batch, and encodes them into run, or a new
+// run if run is nil.
+func encodeRun(reqs []rd.WriteRequest, first int, run *rowRun) (*rowRun, error) {
 	if run == nil {
 		run = &rowRun{}
 	}
-	run.rows, run.del, run.buf = run.rows[:0], run.del[:0], run.buf[:0]
-	run.sizes = sizes
-	for _, r := range reqs {
+	run.rows, run.sizes, run.del, run.buf = run.rows[:0], run.sizes[:0], run.del[:0], run.buf[:0]
+	for i, r := range reqs {
 		if r.Delete != nil {
 			var rw row
 			rw.keys[0], rw.keys[1] = r.Delete.PK, r.Delete.SK
 			run.rows, run.del = append(run.rows, rw), append(run.del, true)
+			run.sizes = append(run.sizes, 0)
 			continue
+		}
+		size, err := checkPut(first+i, r.Put)
+		if err != nil {
+			return nil, err
 		}
 		start := len(run.buf)
 		rw := encodeRow(r.Put, run.buf[start:])
 		run.buf = append(run.buf[:start], rw.blob...)
 		rw.blob = run.buf[start:len(run.buf):len(run.buf)]
 		run.rows, run.del = append(run.rows, rw), append(run.del, false)
+		run.sizes = append(run.sizes, size)
 	}
-	return run
+	return run, nil
 }
 
 // writeRun inserts or deletes the rows of a run.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -407,9 +408,24 @@ func TestBatchWriteAllOrNothing(t *testing.T) {
 		reqs = append(reqs, rd.WriteRequest{Put: testItem("P", fmt.Sprintf("%05d", i),
 			"data", strings.Repeat("d", 200))})
 	}
-	bad := append(reqs, rd.WriteRequest{Put: testItem("P", "")})
-	if err := tbl.BatchWrite(ctx, bad); !errors.Is(err, rd.ErrInvalid) {
-		t.Errorf("batch with an empty sort key last: %v, want ErrInvalid", err)
+	badKey := append(slices.Clone(reqs), rd.WriteRequest{Put: testItem("P", "")})
+	if err := tbl.BatchWrite(ctx, badKey); !errors.Is(err, rd.ErrInvalid) ||
+		!strings.Contains(err.Error(), fmt.Sprintf("reqs[%d].Put.SK", len(reqs))) {
+		t.Errorf("batch with an empty sort key last: %v, want ErrInvalid naming "+
+			"reqs[%d].Put.SK", err, len(reqs))
+	}
+	// An item is checked while the rows before it are written.
+	badItem := testItem("P", "bad")
+	badItem["n"] = num("not a number")
+	badItems := append(slices.Clone(reqs), rd.WriteRequest{Put: badItem})
+	err := tbl.BatchWrite(ctx, badItems)
+	if !errors.Is(err, rd.ErrInvalid) || !strings.Contains(err.Error(),
+		fmt.Sprintf("reqs[%d]", len(reqs))) {
+		t.Errorf("batch with a bad number last: %v, want ErrInvalid naming reqs[%d]", err,
+			len(reqs))
+	}
+	if n, err := tbl.Count(ctx, rd.Query{PK: "P"}); err != nil || n != 0 {
+		t.Errorf("items after a batch with a bad item: %d, %v; want none", n, err)
 	}
 
 	cancelled, cancel := context.WithCancel(ctx)
@@ -420,7 +436,7 @@ func TestBatchWriteAllOrNothing(t *testing.T) {
 			cancel()
 		}
 	}
-	err := tbl.BatchWrite(cancelled, reqs)
+	err = tbl.BatchWrite(cancelled, reqs)
 	tbl.testHookRun = nil
 	var be *rd.BatchError
 	if !errors.As(err, &be) || !errors.Is(err, context.Canceled) {
@@ -469,6 +485,12 @@ func TestLockedFile(t *testing.T) {
 	}
 	if waited < 200*time.Millisecond {
 		t.Errorf("put gave up after %v, before the busy timeout of 200ms", waited)
+	}
+	// Bad input is reported as such, not as the lock.
+	bad := testItem("P", "2")
+	bad["n"] = num("1e999")
+	if err := tbl.BatchWrite(ctx, []rd.WriteRequest{{Put: bad}}); !errors.Is(err, rd.ErrInvalid) {
+		t.Errorf("batch write of a bad item while the file is locked: %v, want ErrInvalid", err)
 	}
 	// Reads go on while the lock is held.
 	if _, err := tbl.Count(ctx, rd.Query{PK: "P"}); err != nil {
