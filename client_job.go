@@ -131,8 +131,11 @@ func (c *Client) updateJobOnce(ctx context.Context, j Job) error {
 // that a DeleteJob that fails part-way leaves the job in place and can
 // simply be called again. Items that refer to the job from elsewhere (the
 // dependencies of other jobs on it, its places in queues and on
-// instances) are left: DependenciesMet counts a dependency on a missing job
-// as unmet, and Claim drops queue entries of missing jobs.
+// instances) are left: CheckDependencies counts a dependency on a missing
+// job as broken, and Claim drops queue entries of missing jobs.
+//
+// TODO(jobs): an item added under the job while DeleteJob runs (a metric
+// recorded at that moment) can outlive the job.
 func (c *Client) DeleteJob(ctx context.Context, id string) error {
 	k := Job{ID: id}.Key()
 	if _, err := c.table.Get(ctx, k); err != nil {

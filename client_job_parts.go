@@ -80,6 +80,9 @@ func (c *Client) ListJobResources(ctx context.Context, jobID string,
 // are of the type, by resource id. No index is keyed by resource type: the
 // list reads the index partition of all resources and keeps those of the
 // type, so its cost grows with all resources, not with the page.
+//
+// TODO(jobs): an index keyed by resource type would need a change of the
+// item format (GSI2 of JOB_RESOURCE is free).
 func (c *Client) ListResourcesByType(ctx context.Context, typ ResourceType,
 	opts ListOptions) (PageOf[JobResource], error) {
 	want, err := ParseResourceType(string(typ))

@@ -275,6 +275,10 @@ func (c *Client) queueEntries(ctx context.Context, queue string) ([]QueueJob, er
 // order Claim takes them: by priority, highest first, then by the time they
 // were enqueued, oldest first. No index sorts entries so, and every page
 // reads and sorts the whole queue: the cost grows with the queue's length.
+//
+// TODO(jobs): the item format has no key that sorts a queue's entries by
+// priority and age; with one (say a GSI sort key PRIORITY#rank#enqueued_at)
+// this list and Claim would read one page instead of the whole queue.
 func (c *Client) ListQueueJobs(ctx context.Context, queue string,
 	opts ListOptions) (PageOf[QueueJob], error) {
 	if opts.Limit < 0 {
