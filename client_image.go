@@ -16,6 +16,12 @@ import (
 
 // children returns every item of type T under prefix in the partition of
 // image imageID, in sort-key order.
+//
+// TODO(receipts): LinesOfImage and ReceiptsOfImage read (and pay for) every
+// word, letter and receipt item under LINE# and RECEIPT# to return a few
+// dozen items; the GSI1 partition IMAGE holds exactly the lines and
+// receipts, but is eventually consistent. Offer it as an option once a
+// caller needs the cheaper read.
 func children[T Entity, P entityPtr[T]](ctx context.Context, c *Client, op, imageID,
 	prefix string) ([]T, error) {
 	if !IsUUIDv4(imageID) {
