@@ -57,7 +57,9 @@
 // Several processes may open one file at once.
 //
 // [Table.BatchWrite] writes any number of requests all or nothing, in one
-// SQLite transaction, after checking every one of them. [Table.BatchGet]
+// SQLite transaction; a large batch is checked and encoded by one goroutine
+// while another writes it, and an invalid item rolls it back whole.
+// [Table.BatchGet]
 // reads chunks of 100 keys, each chunk in one read transaction.
 // [Table.TransactWrite] takes up to 100 actions and 4 MB, evaluates every
 // condition before writing anything, and reports a cancellation with one
