@@ -59,12 +59,11 @@
 // [Table.BatchWrite] writes any number of requests all or nothing, in one
 // SQLite transaction; a large batch is checked and encoded by one goroutine
 // while another writes it, and an invalid item rolls it back whole.
-// [Table.BatchGet]
-// reads chunks of 100 keys, each chunk in one read transaction.
-// [Table.TransactWrite] takes up to 100 actions and 4 MB, evaluates every
-// condition before writing anything, and reports a cancellation with one
-// reason per action; a ClientRequestToken makes it idempotent for 10 minutes,
-// recorded in the file, so across processes too.
+// [Table.BatchGet] reads chunks of 100 keys, each chunk in one read
+// transaction. [Table.TransactWrite] takes up to 100 actions and 4 MB,
+// evaluates every condition before writing anything, and reports a
+// cancellation with one reason per action; a ClientRequestToken makes it
+// idempotent for 10 minutes, recorded in the file, so across processes too.
 //
 // # Caveats
 //
