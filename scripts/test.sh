@@ -18,8 +18,10 @@ cd "$root"
 log=$(mktemp "${TMPDIR:-/tmp}/rd-test.XXXXXX")
 trap 'rm -f "$log"' EXIT
 
+# The ddb package runs three client suites on moto_server, which answers
+# slowly; give a test binary more than go test's default ten minutes.
 status=0
-scripts/test-servers.sh go test -v "$@" ./... >"$log" 2>&1 || status=$?
+scripts/test-servers.sh go test -v -timeout 30m "$@" ./... >"$log" 2>&1 || status=$?
 if [[ $status -ne 0 ]]; then
 	cat "$log"
 	echo "test.sh: go test failed (exit $status)" >&2
