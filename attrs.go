@@ -220,8 +220,9 @@ func (d *decoder) time(attr string) time.Time {
 	return d.optTime(attr)
 }
 
-// typeName returns DynamoDB's name of a value's type: S, N, M, …
-func typeName(v types.AttributeValue) string {
+// TypeName returns DynamoDB's name of a value's type (S, N, M, …), or
+// "missing" for nil, for messages about attribute values.
+func TypeName(v types.AttributeValue) string {
 	switch v.(type) {
 	case *types.AttributeValueMemberS:
 		return "S"
@@ -248,6 +249,8 @@ func typeName(v types.AttributeValue) string {
 	}
 	return "unknown"
 }
+
+func typeName(v types.AttributeValue) string { return TypeName(v) }
 
 // Builders and readers of the OCR side: geometry maps, tag sets, number
 // lists and NULL-able optionals.

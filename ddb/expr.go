@@ -162,7 +162,7 @@ func (b *exprBuilder) update(upd rd.Update, typ string) (*string, error) {
 				if c.sets {
 					rule = "must be a set"
 				}
-				return nil, rd.Invalid(typ, c.clause+"."+attr, rule, typeName(c.vals[attr]))
+				return nil, rd.Invalid(typ, c.clause+"."+attr, rule, rd.TypeName(c.vals[attr]))
 			}
 			parts = append(parts, b.name(attr)+" "+b.value(c.vals[attr]))
 		}

@@ -225,7 +225,7 @@ func encodeCursor(lek rd.Item) (string, error) {
 		s, ok := v.(*types.AttributeValueMemberS)
 		if !ok {
 			return "", fmt.Errorf("encode cursor: key attribute %s is %s, not S",
-				name, typeName(v))
+				name, rd.TypeName(v))
 		}
 		m[name] = s.Value
 	}

@@ -52,7 +52,7 @@ func checkItem(item rd.Item, typ, field string) (rd.Key, int, error) {
 		s, ok := item[attr].(*types.AttributeValueMemberS)
 		if !ok {
 			return rd.Key{}, 0, rd.Invalid(typ, field+"."+attr, "must be a string (S)",
-				typeName(item[attr]))
+				rd.TypeName(item[attr]))
 		}
 		if attr == rd.AttrPK {
 			k.PK = s.Value
@@ -89,7 +89,7 @@ func checkIndexKeys(item rd.Item, typ, field string) error {
 			s, isS := v.(*types.AttributeValueMemberS)
 			if !isS {
 				return rd.Invalid(typ, field+"."+attr,
-					"must be a string (S), as key of index "+ix.Name, typeName(v))
+					"must be a string (S), as key of index "+ix.Name, rd.TypeName(v))
 			}
 			if s.Value == "" {
 				return rd.Invalid(typ, field+"."+attr,
@@ -182,35 +182,6 @@ func numberSize(s string) int {
 	s = strings.Replace(s, ".", "", 1)
 	s = strings.Trim(s, "0")
 	return (len(s)+1)/2 + 1
-}
-
-// typeName names the DynamoDB type of v, for messages.
-func typeName(v types.AttributeValue) string {
-	switch v.(type) {
-	case nil:
-		return "missing"
-	case *types.AttributeValueMemberS:
-		return "S"
-	case *types.AttributeValueMemberN:
-		return "N"
-	case *types.AttributeValueMemberB:
-		return "B"
-	case *types.AttributeValueMemberBOOL:
-		return "BOOL"
-	case *types.AttributeValueMemberNULL:
-		return "NULL"
-	case *types.AttributeValueMemberSS:
-		return "SS"
-	case *types.AttributeValueMemberNS:
-		return "NS"
-	case *types.AttributeValueMemberBS:
-		return "BS"
-	case *types.AttributeValueMemberL:
-		return "L"
-	case *types.AttributeValueMemberM:
-		return "M"
-	}
-	return fmt.Sprintf("%T", v)
 }
 
 // keyAttrs returns the primary key of k as DynamoDB attributes.

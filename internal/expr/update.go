@@ -63,7 +63,7 @@ func add(cur, v types.AttributeValue) (types.AttributeValue, error) {
 		}
 		cv, ok := cur.(*types.AttributeValueMemberN)
 		if !ok {
-			return nil, fmt.Errorf("cannot add a number to a stored %s", typeName(cur))
+			return nil, fmt.Errorf("cannot add a number to a stored %s", rd.TypeName(cur))
 		}
 		y, ok := ParseNumber(cv.Value)
 		if !ok {
@@ -80,7 +80,7 @@ func add(cur, v types.AttributeValue) (types.AttributeValue, error) {
 		}
 		cv, ok := cur.(*types.AttributeValueMemberSS)
 		if !ok {
-			return nil, fmt.Errorf("cannot add a string set to a stored %s", typeName(cur))
+			return nil, fmt.Errorf("cannot add a string set to a stored %s", rd.TypeName(cur))
 		}
 		return &types.AttributeValueMemberSS{Value: union(cv.Value, av.Value, eqString)}, nil
 	case *types.AttributeValueMemberNS:
@@ -89,7 +89,7 @@ func add(cur, v types.AttributeValue) (types.AttributeValue, error) {
 		}
 		cv, ok := cur.(*types.AttributeValueMemberNS)
 		if !ok {
-			return nil, fmt.Errorf("cannot add a number set to a stored %s", typeName(cur))
+			return nil, fmt.Errorf("cannot add a number set to a stored %s", rd.TypeName(cur))
 		}
 		return &types.AttributeValueMemberNS{Value: union(cv.Value, av.Value, numbersEqual)}, nil
 	case *types.AttributeValueMemberBS:
@@ -98,11 +98,11 @@ func add(cur, v types.AttributeValue) (types.AttributeValue, error) {
 		}
 		cv, ok := cur.(*types.AttributeValueMemberBS)
 		if !ok {
-			return nil, fmt.Errorf("cannot add a binary set to a stored %s", typeName(cur))
+			return nil, fmt.Errorf("cannot add a binary set to a stored %s", rd.TypeName(cur))
 		}
 		return &types.AttributeValueMemberBS{Value: union(cv.Value, av.Value, bytes.Equal)}, nil
 	}
-	return nil, fmt.Errorf("cannot add a %s", typeName(v))
+	return nil, fmt.Errorf("cannot add a %s", rd.TypeName(v))
 }
 
 // remove is DELETE: the members of v taken out of the stored set. It
@@ -111,7 +111,7 @@ func remove(cur, v types.AttributeValue) (types.AttributeValue, error) {
 	if cur == nil {
 		return nil, nil
 	}
-	mismatch := fmt.Errorf("cannot delete a %s from a stored %s", typeName(v), typeName(cur))
+	mismatch := fmt.Errorf("cannot delete a %s from a stored %s", rd.TypeName(v), rd.TypeName(cur))
 	switch av := v.(type) {
 	case *types.AttributeValueMemberSS:
 		cv, ok := cur.(*types.AttributeValueMemberSS)

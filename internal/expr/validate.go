@@ -76,7 +76,7 @@ func ValidateItem(op string, item rd.Item) (size int, err error) {
 		if maxLen, isKey := keyAttrs[name]; isKey {
 			s, ok := v.(*types.AttributeValueMemberS)
 			if !ok {
-				return 0, rd.Invalid(op, name, "must be a string (S)", typeName(v))
+				return 0, rd.Invalid(op, name, "must be a string (S)", rd.TypeName(v))
 			}
 			if err := checkKeyString(op, name, s.Value, maxLen); err != nil {
 				return 0, err
@@ -91,35 +91,6 @@ func ValidateItem(op string, item rd.Item) (size int, err error) {
 			fmt.Sprintf("must be at most %d bytes (400 KB) of names and values", MaxItemSize), size)
 	}
 	return size, nil
-}
-
-// typeName returns DynamoDB's name of the value's type, for messages.
-func typeName(v types.AttributeValue) string {
-	switch v.(type) {
-	case *types.AttributeValueMemberS:
-		return "S"
-	case *types.AttributeValueMemberN:
-		return "N"
-	case *types.AttributeValueMemberB:
-		return "B"
-	case *types.AttributeValueMemberBOOL:
-		return "BOOL"
-	case *types.AttributeValueMemberNULL:
-		return "NULL"
-	case *types.AttributeValueMemberSS:
-		return "SS"
-	case *types.AttributeValueMemberNS:
-		return "NS"
-	case *types.AttributeValueMemberBS:
-		return "BS"
-	case *types.AttributeValueMemberL:
-		return "L"
-	case *types.AttributeValueMemberM:
-		return "M"
-	case nil:
-		return "nothing"
-	}
-	return fmt.Sprintf("%T", v)
 }
 
 // ValidateCondition checks that every check of cond names an attribute and
@@ -143,7 +114,7 @@ func ValidateCondition(op string, cond rd.Condition) error {
 				*types.AttributeValueMemberB:
 			default:
 				return rd.Invalid(op, field, "needs a string, number or binary operand",
-					typeName(c.Value))
+					rd.TypeName(c.Value))
 			}
 		default:
 			return rd.Invalid(op, field, "has an unknown operator", int(c.Op))
@@ -196,7 +167,7 @@ func ValidateUpdate(op string, upd rd.Update) error {
 		case *types.AttributeValueMemberN, *types.AttributeValueMemberSS,
 			*types.AttributeValueMemberNS, *types.AttributeValueMemberBS:
 		default:
-			return rd.Invalid(op, "Add."+name, "must be a number or a set", typeName(v))
+			return rd.Invalid(op, "Add."+name, "must be a number or a set", rd.TypeName(v))
 		}
 		if msg := checkValue(v, 0); msg != "" {
 			return rd.Invalid(op, "Add."+name, msg, nil)
@@ -210,7 +181,7 @@ func ValidateUpdate(op string, upd rd.Update) error {
 		case *types.AttributeValueMemberSS, *types.AttributeValueMemberNS,
 			*types.AttributeValueMemberBS:
 		default:
-			return rd.Invalid(op, "Delete."+name, "must be a set", typeName(v))
+			return rd.Invalid(op, "Delete."+name, "must be a set", rd.TypeName(v))
 		}
 		if msg := checkValue(v, 0); msg != "" {
 			return rd.Invalid(op, "Delete."+name, msg, nil)
@@ -225,7 +196,7 @@ func checkSetValue(op, name string, v types.AttributeValue) error {
 	if maxLen, isKey := keyAttrs[name]; isKey {
 		s, ok := v.(*types.AttributeValueMemberS)
 		if !ok {
-			return rd.Invalid(op, "Set."+name, "must be a string (S)", typeName(v))
+			return rd.Invalid(op, "Set."+name, "must be a string (S)", rd.TypeName(v))
 		}
 		return checkKeyString(op, "Set."+name, s.Value, maxLen)
 	}
