@@ -50,7 +50,8 @@ func decodeJobCursor(op, v string) (jobCursor, error) {
 		err = json.Unmarshal(raw, &jc)
 	}
 	if err != nil || jc.Skip < 0 {
-		return jobCursor{}, Invalid(op, "Cursor", "must be a cursor returned by the same list", nil)
+		return jobCursor{}, Invalid(op, "Cursor", "must be a cursor returned by the same list",
+			nil)
 	}
 	return jc, nil
 }

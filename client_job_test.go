@@ -145,7 +145,8 @@ func TestTimeRange(t *testing.T) {
 	if f, l := (TimeRange{From: t1, To: t1}).bounds(); !f.Equal(t1) || !l.Equal(t1) {
 		t.Errorf("closed range changed: %v .. %v", f, l)
 	}
-	if err := (TimeRange{From: t1, To: t1.Add(-time.Second)}).check("T"); !errors.Is(err, ErrInvalid) {
+	backwards := TimeRange{From: t1, To: t1.Add(-time.Second)}
+	if err := backwards.check("T"); !errors.Is(err, ErrInvalid) {
 		t.Errorf("range ending before it starts: %v, want ErrInvalid", err)
 	}
 }

@@ -53,9 +53,10 @@ import (
 //
 // Contention: Claim reads the queue and its entries, then tries the
 // entries in claim order, except that it starts with the (up to) eight
-// oldest entries of the highest priority in random order (WithClaimSpread), so that workers
-// reading the queue at the same moment seldom race for one entry. An entry
-// taken by another worker costs one cancelled transaction. A transaction cancelled only by conflicts is sent
+// oldest entries of the highest priority in random order (see
+// WithClaimSpread), so that workers reading the queue at the same moment
+// seldom race for one entry. An entry taken by another worker costs one
+// cancelled transaction. A transaction cancelled only by conflicts is sent
 // again unchanged (client_job_tx.go); any other race (capacity changed,
 // timestamps collided) starts a new round from a fresh read, after a
 // jittered backoff, up to claimRounds rounds.

@@ -40,7 +40,8 @@ func TestJobTxConflictsRetried(t *testing.T) {
 	}
 
 	s.proxy.SetFaults(faultproxy.Faults{TxConflicts: 5})
-	if _, err := cl.RecordJobStatus(ctx, rd.JobStatus{JobID: job.ID, Status: rd.JobRunning}); err != nil {
+	_, err := cl.RecordJobStatus(ctx, rd.JobStatus{JobID: job.ID, Status: rd.JobRunning})
+	if err != nil {
 		t.Fatalf("record status after 5 conflicts: %v", err)
 	}
 	txs := s.proxy.TxRequests()

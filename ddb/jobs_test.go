@@ -17,7 +17,8 @@ func TestJobClientDynalite(t *testing.T) {
 	client := newClient(serverURL(t, envDynalite))
 	sum := tabletest.RunJobClient(t, func(t *testing.T) rd.Table { return newTable(t, client) },
 		tabletest.Name("ddb on dynalite 4.0.0"),
-		tabletest.SkipTransactions("dynalite 4.0.0 has no transactions (UnknownOperationException)"))
+		tabletest.SkipTransactions(
+			"dynalite 4.0.0 has no transactions (UnknownOperationException)"))
 	if sum.Passed == 0 {
 		t.Errorf("no job client check passed: %+v", sum)
 	}

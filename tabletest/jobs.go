@@ -72,6 +72,9 @@ func jobChecks(cfg config) []check {
 	return all
 }
 
+// jobPage is a page of jobs, short for the many list calls of the checks.
+type jobPage = rd.PageOf[rd.Job]
+
 // jobC is what a job client check works with: the check, and a client of its
 // table.
 type jobC struct {

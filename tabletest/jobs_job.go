@@ -70,10 +70,10 @@ func checkJobUpdate(j *jobC) {
 		got.Status != rd.JobPending {
 		j.Errorf("after update: got %+v, want renamed, by carol, no tags, pending", got)
 	}
-	byCarol, _ := jtPages(j, "jobs of carol", 0, func(o rd.ListOptions) (rd.PageOf[rd.Job], error) {
+	byCarol, _ := jtPages(j, "jobs of carol", 0, func(o rd.ListOptions) (jobPage, error) {
 		return j.cl.ListJobsByUser(j.Ctx, "carol", o)
 	})
-	byAlice, _ := jtPages(j, "jobs of alice", 0, func(o rd.ListOptions) (rd.PageOf[rd.Job], error) {
+	byAlice, _ := jtPages(j, "jobs of alice", 0, func(o rd.ListOptions) (jobPage, error) {
 		return j.cl.ListJobsByUser(j.Ctx, "alice", o)
 	})
 	if len(byCarol) != 1 || len(byAlice) != 0 {
@@ -128,7 +128,7 @@ func checkJobLists(j *jobC) {
 	}
 	all := want(func(rd.Job) bool { return true })
 	for _, limit := range []int{0, 1, 7} {
-		got, _ := jtPages(j, "list jobs", limit, func(o rd.ListOptions) (rd.PageOf[rd.Job], error) {
+		got, _ := jtPages(j, "list jobs", limit, func(o rd.ListOptions) (jobPage, error) {
 			return j.cl.ListJobs(j.Ctx, o)
 		})
 		j.wantSeq(fmt.Sprintf("list jobs, limit %d", limit), jtMap(got, jtJobID), all)
@@ -137,13 +137,13 @@ func checkJobLists(j *jobC) {
 	// One index partition orders jobs created at the same instant as the
 	// engine likes; the merged list above breaks such ties by id.
 	running := want(func(x rd.Job) bool { return x.Status == rd.JobRunning })
-	got, _ := jtPages(j, "running jobs", 2, func(o rd.ListOptions) (rd.PageOf[rd.Job], error) {
+	got, _ := jtPages(j, "running jobs", 2, func(o rd.ListOptions) (jobPage, error) {
 		return j.cl.ListJobsByStatus(j.Ctx, "RUNNING", o)
 	})
 	j.wantNewest("running jobs (an instance shares the partition)", got, running)
 
 	alice := want(func(x rd.Job) bool { return x.CreatedBy == "alice" })
-	got, _ = jtPages(j, "jobs of alice", 4, func(o rd.ListOptions) (rd.PageOf[rd.Job], error) {
+	got, _ = jtPages(j, "jobs of alice", 4, func(o rd.ListOptions) (jobPage, error) {
 		return j.cl.ListJobsByUser(j.Ctx, "alice", o)
 	})
 	j.wantNewest("jobs of alice", got, alice)
@@ -235,7 +235,7 @@ func checkJobRecordStatus(j *jobC) {
 	if got, _ := j.cl.GetJob(j.Ctx, job.ID); got.Status != rd.JobRunning {
 		j.Errorf("job status after recording running: %q", got.Status)
 	}
-	running, _ := jtPages(j, "running jobs", 0, func(o rd.ListOptions) (rd.PageOf[rd.Job], error) {
+	running, _ := jtPages(j, "running jobs", 0, func(o rd.ListOptions) (jobPage, error) {
 		return j.cl.ListJobsByStatus(j.Ctx, rd.JobRunning, o)
 	})
 	j.wantSeq("running jobs", jtMap(running, jtJobID), sortedNewest(job, busy))
@@ -251,11 +251,11 @@ func checkJobRecordStatus(j *jobC) {
 	last, err := j.cl.RecordJobStatus(j.Ctx, rd.JobStatus{JobID: job.ID,
 		Status: rd.JobSucceeded, Message: "done"})
 	j.noErr(err, "record succeeded")
-	running, _ = jtPages(j, "running jobs", 0, func(o rd.ListOptions) (rd.PageOf[rd.Job], error) {
+	running, _ = jtPages(j, "running jobs", 0, func(o rd.ListOptions) (jobPage, error) {
 		return j.cl.ListJobsByStatus(j.Ctx, rd.JobRunning, o)
 	})
 	j.wantSeq("running jobs after success", jtMap(running, jtJobID), []string{busy.ID})
-	done, _ := jtPages(j, "succeeded jobs", 0, func(o rd.ListOptions) (rd.PageOf[rd.Job], error) {
+	done, _ := jtPages(j, "succeeded jobs", 0, func(o rd.ListOptions) (jobPage, error) {
 		return j.cl.ListJobsByStatus(j.Ctx, rd.JobSucceeded, o)
 	})
 	j.wantSeq("succeeded jobs", jtMap(done, jtJobID), []string{job.ID})
@@ -337,7 +337,9 @@ func checkStatusHistoryPages(j *jobC) {
 		j.noErr(err, fmt.Sprintf("record status %d", i))
 		want = append(want, fmt.Sprintf("%s %s", jtTS(rec.UpdatedAt), rec.Message))
 	}
-	format := func(s rd.JobStatus) string { return fmt.Sprintf("%s %s", jtTS(s.UpdatedAt), s.Message) }
+	format := func(s rd.JobStatus) string {
+		return fmt.Sprintf("%s %s", jtTS(s.UpdatedAt), s.Message)
+	}
 	for _, limit := range []int{1, 4, 0} {
 		got, _ := jtPages(j, "status history", limit,
 			func(o rd.ListOptions) (rd.PageOf[rd.JobStatus], error) {

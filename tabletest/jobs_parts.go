@@ -183,8 +183,9 @@ func checkMetrics(j *jobC) {
 	dup := []rd.JobMetric{jtMetric(a.ID, "lr", 3), jtMetric(a.ID, "lr", 3)}
 	_, err = j.cl.RecordMetrics(j.Ctx, dup)
 	j.wantInvalid(err, "record a batch with one measurement twice")
-	if p, _ := j.cl.ListJobMetrics(j.Ctx, a.ID, "lr", rd.TimeRange{}, rd.ListOptions{}); len(p.Items) != 0 {
-		j.Errorf("refused batches wrote %d measurements", len(p.Items))
+	lr, _ := j.cl.ListJobMetrics(j.Ctx, a.ID, "lr", rd.TimeRange{}, rd.ListOptions{})
+	if len(lr.Items) != 0 {
+		j.Errorf("refused batches wrote %d measurements", len(lr.Items))
 	}
 
 	// One measurement with a structured value and the event clock's time.
@@ -393,9 +394,10 @@ func checkLogs(j *jobC) {
 		if tc.min == "" {
 			min = rd.LogDebug
 		}
-		got, _ := jtPages(j, "logs", tc.limit, func(o rd.ListOptions) (rd.PageOf[rd.JobLog], error) {
-			return j.cl.ListJobLogs(j.Ctx, job.ID, tc.r, rd.LogLevel(tc.min), o)
-		})
+		got, _ := jtPages(j, "logs", tc.limit,
+			func(o rd.ListOptions) (rd.PageOf[rd.JobLog], error) {
+				return j.cl.ListJobLogs(j.Ctx, job.ID, tc.r, rd.LogLevel(tc.min), o)
+			})
 		j.wantSeq(fmt.Sprintf("logs from %q, %d..%d s, limit %d", tc.min, tc.from, tc.to,
 			tc.limit), jtMap(got, logText), want(min, tc.from, tc.to))
 	}

@@ -105,15 +105,16 @@ func checkInstances(j *jobC) {
 	_, err = j.cl.UpdateInstanceStatus(j.Ctx, ins[0].ID, "asleep", "")
 	j.wantInvalid(err, "update an instance to an unknown status")
 
-	all, _ := jtPages(j, "all instances", 2, func(o rd.ListOptions) (rd.PageOf[rd.Instance], error) {
-		return j.cl.ListInstances(j.Ctx, o)
-	})
+	all, _ := jtPages(j, "all instances", 2,
+		func(o rd.ListOptions) (rd.PageOf[rd.Instance], error) {
+			return j.cl.ListInstances(j.Ctx, o)
+		})
 	ids := jtMap(all, instanceID)
 	slices.Sort(ids)
 	wantAll := jtMap(ins, instanceID)
 	slices.Sort(wantAll)
 	j.wantSeq("all instances", ids, wantAll)
-	jobs, _ := jtPages(j, "running jobs", 0, func(o rd.ListOptions) (rd.PageOf[rd.Job], error) {
+	jobs, _ := jtPages(j, "running jobs", 0, func(o rd.ListOptions) (jobPage, error) {
 		return j.cl.ListJobsByStatus(j.Ctx, rd.JobRunning, o)
 	})
 	j.wantSeq("running jobs (instances share the partition)", jtMap(jobs, jtJobID),
@@ -593,7 +594,7 @@ func checkClaimConcurrent(j *jobC, jobs int) {
 	if len(perJob) != jobs {
 		j.Errorf("%d jobs have assignments, want %d", len(perJob), jobs)
 	}
-	done, _ := jtPages(j, "succeeded jobs", 0, func(o rd.ListOptions) (rd.PageOf[rd.Job], error) {
+	done, _ := jtPages(j, "succeeded jobs", 0, func(o rd.ListOptions) (jobPage, error) {
 		return j.cl.ListJobsByStatus(j.Ctx, rd.JobSucceeded, o)
 	})
 	if len(done) != jobs {
