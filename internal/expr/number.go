@@ -2,7 +2,6 @@ package expr
 
 import (
 	"math/big"
-	"strconv"
 	"strings"
 )
 
@@ -71,8 +70,8 @@ mantissa:
 		if s[i] != 'e' && s[i] != 'E' {
 			return Decimal{}, false
 		}
-		e, err := strconv.Atoi(strings.TrimPrefix(s[i+1:], "+"))
-		if err != nil || s[i+1:] == "" || e > 1e6 || e < -1e6 {
+		e, ok := parseExponent(s[i+1:])
+		if !ok {
 			return Decimal{}, false
 		}
 		exp = e
@@ -88,6 +87,41 @@ mantissa:
 	}
 	d.Digits, d.Exp = trimmed, exp
 	return d, true
+}
+
+// maxExpValue bounds the magnitude of an exponent: larger ones are far
+// outside DynamoDB's range for any mantissa of sensible length.
+const maxExpValue = 1_000_000
+
+// parseExponent reads the exponent after the 'E': one optional sign, then
+// decimal digits only ("+5", "-07", "12"), at most maxExpValue in
+// magnitude.
+func parseExponent(s string) (int, bool) {
+	neg := false
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		neg = s[0] == '-'
+		s = s[1:]
+	}
+	if s == "" {
+		return 0, false
+	}
+	e := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		if e <= maxExpValue { // beyond it, e only needs to stay too large
+			e = e*10 + int(c-'0')
+		}
+	}
+	if e > maxExpValue {
+		return 0, false
+	}
+	if neg {
+		e = -e
+	}
+	return e, true
 }
 
 // inRange reports whether d fits DynamoDB's precision and range.
