@@ -103,6 +103,15 @@ type Table interface {
 	// q.Limit and q.Cursor are ignored.
 	Count(ctx context.Context, q Query) (int, error)
 
+	// Scan returns one page of every item of the table, of every partition,
+	// in an order the engine chooses but keeps, so that a cursor resumes
+	// where its page ended; each item is returned once across the pages of
+	// a scan of an unchanged table. Reads are strongly consistent where the
+	// engine allows (DynamoDB's ConsistentRead), so a scan sees every write
+	// that completed before it began, unlike a query of an index. Pages
+	// follow the Limit and 1 MB rules of Query.
+	Scan(ctx context.Context, s ScanInput) (Page, error)
+
 	// BatchWrite performs the puts and deletes, each unconditionally,
 	// replacing existing items. Any number of requests may be given; the
 	// engine sends them in chunks of at most 25 and 16 MB. Two requests for
@@ -259,7 +268,23 @@ type Query struct {
 	Cursor string
 }
 
-// Page is one page of query results.
+// ScanInput selects the items of a [Table.Scan]: all of them, or those of
+// one type.
+type ScanInput struct {
+	// Type, when not "", keeps only items with this TYPE. As in Query it is
+	// a filter: items of other types are read and count towards the 1 MB of
+	// a page, but are never returned.
+	Type string
+	// Limit is the most items a page holds after the Type filter; 0 means no
+	// limit. A page also ends when the items read reach 1 MB, so a page may
+	// hold fewer items than Limit, or none, while more follow.
+	Limit int
+	// Cursor resumes a scan after the page that returned it. It must come
+	// from a scan with the same Type on the same engine.
+	Cursor string
+}
+
+// Page is one page of query or scan results.
 type Page struct {
 	Items []Item
 	// Next resumes the query after this page; "" when no items follow. It may

@@ -233,7 +233,7 @@ func (t *Table) Query(ctx context.Context, q rd.Query) (rd.Page, error) {
 		if err != nil {
 			return err
 		}
-		page, err = p.readPage(ctx, s, args)
+		page, err = readPage(ctx, s, args, p.q.Limit, p.encodeCursor)
 		return err
 	})
 	if err != nil {
@@ -278,8 +278,13 @@ func (p *plan) selectSQL(after []string) (string, []any) {
 	return b.String(), args
 }
 
-// readPage reads the rows of one page.
-func (p *plan) readPage(ctx context.Context, s *sql.Stmt, args []any) (rd.Page, error) {
+// readPage reads the rows of one page of a query or a scan: at most limit
+// items (0: any number) returned, and rows up to 1 MB read. The rows must
+// hold the key columns, the size and the item, whose blob is NULL for a row
+// the Type filter drops. cursor encodes the keys of the last row read when
+// another row follows.
+func readPage(ctx context.Context, s *sql.Stmt, args []any, limit int,
+	cursor func(*[numKeyColumns]sql.NullString) string) (rd.Page, error) {
 	rows, err := s.QueryContext(ctx, args...)
 	if err != nil {
 		return rd.Page{}, err
@@ -312,13 +317,13 @@ func (p *plan) readPage(ctx context.Context, s *sql.Stmt, args []any) (rd.Page, 
 			}
 			page.Items = append(page.Items, item)
 		}
-		full = (p.q.Limit > 0 && len(page.Items) >= p.q.Limit) || readBytes >= maxPageBytes
+		full = (limit > 0 && len(page.Items) >= limit) || readBytes >= maxPageBytes
 	}
 	if err := rows.Err(); err != nil {
 		return rd.Page{}, err
 	}
 	if more {
-		page.Next = p.encodeCursor(&lastKeys)
+		page.Next = cursor(&lastKeys)
 	}
 	return page, nil
 }
