@@ -53,9 +53,9 @@ server's own ceiling for this load. Raw loops and imports alternate (raw,
 import, import, raw) and each side's best run counts, since the figures of a
 shared machine vary from one minute to the next; before the first measurement
 the command writes a few receipts into a scratch table, so that no figure pays
-for dynalite's start (its JavaScript is compiled as it runs). dynalite is single-threaded
-JavaScript over LevelDB, so these figures tell what the engine costs on top of
-a server, not how fast DynamoDB is.`
+for dynalite's start (its JavaScript is compiled as it runs). dynalite is
+single-threaded JavaScript (Node.js), so these figures tell what the engine
+costs on top of a server, not how fast DynamoDB is.`
 
 const methodSim = `
 internal/partsim is an HTTP proxy between the engine and dynalite that
@@ -101,8 +101,13 @@ too. However many images load at once, an import cannot exceed
 units x rate / (units of the busiest such partition). On this machine that
 bound at DynamoDB's 1,000 WCU/s lies above what dynalite takes, so the last run
 enforces every partition at a scaled-down rate (-sim-index-rate) at which the
-shared partitions, not the server, are the limit, and shows that the loader
-reaches it; the note then computes what the same shares mean at 1,000 WCU/s.
+shared partitions, not the server, are the limit, and shows how close the
+loader comes to it; the note then computes what the same shares mean at 1,000
+WCU/s. The bound assumes that the busiest partitions are busy all the time.
+LoadImage writes an image's items type by type (lines, words, letters, tags,
+then the receipt's), so the letter partitions are busy only while some image
+is writing its letters; with few images at once they idle in between, which an
+import that mixed the item types of its chunks would avoid.
 The realistic single-partition figures are therefore the per-image runs above,
 with only the table's partitions enforced and the index partitions counted.
 Lifting the index limit is a matter of the storage format (item-format.md:

@@ -278,10 +278,10 @@ func (b *bench) simIndexNote(o simOutcome, run simRun) {
 		return
 	}
 	b.rep.note("sim", fmt.Sprintf("With every index enforced, %s %s carried %.0f%% of the "+
-		"units, so at DynamoDB's %d WCU/s per partition an import of these receipts cannot "+
+		"units, so at DynamoDB's %s WCU/s per partition an import of these receipts cannot "+
 		"exceed %s WCU/s however many images load at once (computed from the measured "+
 		"units, not measured at that rate). Busiest partitions of that run, at %s WCU/s "+
-		"each: %s.", hot.Index, hot.Value, hot.Units/o.units*100, partitionRate,
+		"each: %s.", hot.Index, hot.Value, hot.Units/o.units*100, fmtCount(partitionRate),
 		fmtCount(o.units*partitionRate/hot.Units), fmtCount(run.rate),
 		busiest(o.stats, o.res.elapsed, 5)))
 }
