@@ -5,7 +5,8 @@
 // One call of [Run] runs every behavioural check as a subtest, each on a
 // fresh table that Run creates and drops: item reads and writes with
 // conditions, updates, queries of the table and of each index with every key
-// condition, pagination, item and request limits, batches and transactions.
+// condition, pagination, scans of the whole table, item and request limits,
+// batches and transactions.
 // An engine passes when every subtest passes; Run then prints how many checks
 // passed, so that CI output shows it per engine:
 //
@@ -243,6 +244,7 @@ func allChecks() []check {
 		conditionChecks(),
 		updateChecks(),
 		queryChecks(),
+		scanChecks(),
 		batchChecks(),
 		txChecks(),
 	} {
