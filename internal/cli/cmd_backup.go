@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/spf13/cobra"
@@ -15,8 +16,8 @@ import (
 	"github.com/receiptdynamo/receiptdynamo/internal/ddbjson"
 )
 
-// backupPage is the most items one query of a backup reads; it bounds the
-// memory a backup holds.
+// backupPage is the most items one page of a backup's scan holds; with the
+// 1 MB page rule it bounds the memory a backup holds.
 const backupPage = 500
 
 // restoreChunk is the number of items a restore writes per batch write.
@@ -37,8 +38,9 @@ JSON shape, as DynamoDB's export to S3 writes them:
 
   {"Item":{"PK":{"S":"IMAGE#…"},"SK":{"S":"IMAGE"},"width":{"N":"2480"},…}}
 
-Items are read type by type through the GSITYPE index (every item has
-TYPE), a page at a time, so memory stays bounded whatever the table's size.
+Items are read with a strongly consistent scan of the whole table, a page
+at a time, so a backup holds every write completed before it began and
+memory stays bounded whatever the table's size.
 The file is written under a temporary name and renamed when complete, so
 FILE never holds half a backup. "-" writes to stdout. The summary (items
 per type) goes to stdout, or to stderr when the backup does.`,
@@ -111,15 +113,8 @@ func (a *app) runBackup(ctx context.Context, o *backupOptions) error {
 	bar := a.progress(total, "backing up", "items")
 	jw := ddbjson.NewWriter(w)
 	view := backupView{File: o.File, Store: st.spec.String(), Types: map[string]int{}}
-	for _, typ := range rd.ItemTypes {
-		n, err := backupType(ctx, st.table, typ, jw, bar)
-		if err != nil {
-			return a.tableErr(fmt.Errorf("backup %s items: %w", typ, err))
-		}
-		if n > 0 {
-			view.Types[typ] = n
-		}
-		view.Items += n
+	if err := backupItems(ctx, st.table, jw, bar, &view); err != nil {
+		return a.tableErr(fmt.Errorf("backup after %d items: %w", view.Items, err))
 	}
 	if err := jw.Flush(); err != nil {
 		return err
@@ -136,33 +131,32 @@ func (a *app) runBackup(ctx context.Context, o *backupOptions) error {
 	return printBackup(a.out, view)
 }
 
-// backupType writes every item of one type and returns how many.
-//
-// TODO(cli): the GSITYPE index is eventually consistent on DynamoDB, so a
-// backup taken while others write may miss their latest items, and
-// dynalite's hash-only indexes drop items whose table keys share a 24-bit
-// hash; a parallel Scan would be DynamoDB's own way, but the Table
-// interface has none.
-func backupType(ctx context.Context, t rd.Table, typ string, w *ddbjson.Writer,
-	bar *progress) (int, error) {
-	q := rd.Query{Index: rd.IndexGSIType, PK: typ, Limit: backupPage}
-	n := 0
+// backupItems writes every item of the table, scanning it page by page,
+// and counts them in view, in all and per type.
+func backupItems(ctx context.Context, t rd.Table, w *ddbjson.Writer, bar *progress,
+	view *backupView) error {
+	in := rd.ScanInput{Limit: backupPage}
 	for {
-		page, err := t.Query(ctx, q)
+		page, err := t.Scan(ctx, in)
 		if err != nil {
-			return n, err
+			return err
 		}
 		for _, item := range page.Items {
 			if err := w.Write(item); err != nil {
-				return n, err
+				return err
 			}
+			typ := ""
+			if v, ok := item[rd.AttrType].(*types.AttributeValueMemberS); ok {
+				typ = v.Value
+			}
+			view.Types[typ]++
 		}
-		n += len(page.Items)
+		view.Items += len(page.Items)
 		bar.add(len(page.Items))
 		if page.Next == "" {
-			return n, nil
+			return nil
 		}
-		q.Cursor = page.Next
+		in.Cursor = page.Next
 	}
 }
 
@@ -172,6 +166,22 @@ func printBackup(p *printer, v backupView) error {
 		if n, ok := v.Types[typ]; ok {
 			rows = append(rows, []string{typ, itoa(n)})
 		}
+	}
+	// Items of types this version does not know, or without TYPE, which a
+	// scan finds too.
+	var other []string
+	for typ := range v.Types {
+		if !slices.Contains(rd.ItemTypes, typ) {
+			other = append(other, typ)
+		}
+	}
+	slices.Sort(other)
+	for _, typ := range other {
+		name := typ
+		if name == "" {
+			name = "(no TYPE)"
+		}
+		rows = append(rows, []string{name, itoa(v.Types[typ])})
 	}
 	rows = append(rows, []string{"total", itoa(v.Items)})
 	return p.list([]string{"TYPE", "ITEMS"}, rows, v)
@@ -329,16 +339,26 @@ func (a *app) writeBackup(ctx context.Context, t rd.Table, path string, total in
 	}
 }
 
-// firstType returns a type of which the table holds an item, or "".
+// firstType returns the type of an item that the table holds ("an item
+// without TYPE" for one that has none), or "" for an empty table. It scans
+// the table, which is strongly consistent, rather than query the GSITYPE
+// index, which is not.
 func firstType(ctx context.Context, t rd.Table) (string, error) {
-	for _, typ := range rd.ItemTypes {
-		page, err := t.Query(ctx, rd.Query{Index: rd.IndexGSIType, PK: typ, Limit: 1})
+	in := rd.ScanInput{Limit: 1}
+	for {
+		page, err := t.Scan(ctx, in)
 		if err != nil {
 			return "", err
 		}
 		if len(page.Items) > 0 {
-			return typ, nil
+			if v, ok := page.Items[0][rd.AttrType].(*types.AttributeValueMemberS); ok {
+				return v.Value, nil
+			}
+			return "an item without TYPE", nil
 		}
+		if page.Next == "" {
+			return "", nil
+		}
+		in.Cursor = page.Next
 	}
-	return "", nil
 }
