@@ -6,8 +6,9 @@ import (
 )
 
 // FuzzParseNumber checks that ParseNumber never panics, that what it accepts
-// is canonical and in DynamoDB's range, and that the String of a parsed
-// number parses back to an equal Decimal.
+// is canonical and in DynamoDB's range, that the String of a parsed number
+// parses back to an equal Decimal, and that parseDecimal agrees with the
+// copying reference it replaced.
 func FuzzParseNumber(f *testing.F) {
 	for _, s := range []string{
 		"0", "-0", "+1", "1.5", "-1.5", ".5", "5.", "007.100", "1E3", "1e-3", "1E+3",
@@ -19,6 +20,12 @@ func FuzzParseNumber(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		fast, okFast := parseDecimal(s)
+		slow, okSlow := parseDecimalCopying(s)
+		if fast != slow || okFast != okSlow {
+			t.Fatalf("parseDecimal(%q) = %+v, %v; the reference gives %+v, %v",
+				s, fast, okFast, slow, okSlow)
+		}
 		d, ok := ParseNumber(s)
 		_ = NumberSize(s)
 		_, _ = CompareNumbers(s, "1")

@@ -33,6 +33,10 @@ func ParseNumber(s string) (Decimal, bool) {
 	return d, true
 }
 
+// parseDecimal reads a number without checking its precision or range.
+// Digits is a substring of s when no decimal point falls between the
+// significant digits, so that the common shapes ("1200", "0.005", "12E3")
+// cost no allocation.
 func parseDecimal(s string) (Decimal, bool) {
 	var d Decimal
 	i := 0
@@ -41,22 +45,24 @@ func parseDecimal(s string) (Decimal, bool) {
 		i++
 	}
 
-	// Mantissa: collect digits, remembering where the point was.
-	var digits []byte
-	seenDigit, seenPoint := false, false
-	fracDigits := 0
+	// Mantissa: find the first and last significant (non-zero) digits and
+	// the decimal point, without copying.
+	first, last, point := -1, -1, -1
+	seenDigit := false
 mantissa:
 	for ; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case c >= '0' && c <= '9':
-			seenDigit = true
-			digits = append(digits, c)
-			if seenPoint {
-				fracDigits++
+		case c >= '1' && c <= '9':
+			if first < 0 {
+				first = i
 			}
-		case c == '.' && !seenPoint:
-			seenPoint = true
+			last = i
+			seenDigit = true
+		case c == '0':
+			seenDigit = true
+		case c == '.' && point < 0:
+			point = i
 		default:
 			break mantissa
 		}
@@ -64,6 +70,7 @@ mantissa:
 	if !seenDigit {
 		return Decimal{}, false
 	}
+	end := i // of the mantissa
 	// Exponent.
 	exp := 0
 	if i < len(s) {
@@ -76,16 +83,25 @@ mantissa:
 		}
 		exp = e
 	}
-
-	// Normalise: strip leading zeros, move trailing zeros into Exp.
-	str := strings.TrimLeft(string(digits), "0")
-	exp -= fracDigits
-	trimmed := strings.TrimRight(str, "0")
-	exp += len(str) - len(trimmed)
-	if trimmed == "" {
+	if first < 0 {
 		return Decimal{}, true // zero, of either sign
 	}
-	d.Digits, d.Exp = trimmed, exp
+
+	// Normalise: Digits runs from the first to the last significant digit;
+	// Exp moves the last one to the units place.
+	if point < 0 {
+		point = end
+	}
+	if last < point {
+		d.Exp = exp + point - 1 - last
+	} else {
+		d.Exp = exp - (last - point)
+	}
+	if point < first || point > last {
+		d.Digits = s[first : last+1] // contiguous: no copy
+	} else {
+		d.Digits = s[first:point] + s[point+1:last+1]
+	}
 	return d, true
 }
 

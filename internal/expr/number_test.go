@@ -291,3 +291,23 @@ func TestNumberSize(t *testing.T) {
 		}
 	}
 }
+
+// TestParseDecimalMatchesReference runs the inputs of the other tests
+// through parseDecimal and the copying reference it replaced.
+func TestParseDecimalMatchesReference(t *testing.T) {
+	inputs := []string{
+		"0", "-0", "00.000", "1", "-1", "10", "100", "1.5", "3.75", "03.7500", ".5", "5.",
+		"0.001", "100.001", "1000.0", "0.0100", "1.0E2", "120E-1", "-0.05E+3", "1E++5",
+		"1.2.3", ".", "", "E5", "1E", "9" + strings.Repeat("0", 50) + ".0009",
+	}
+	for _, tt := range []string{"1E-130", "9.99E+125", strings.Repeat("9", 38)} {
+		inputs = append(inputs, tt, "-"+tt, "0"+tt)
+	}
+	for _, s := range inputs {
+		got, ok := parseDecimal(s)
+		want, wantOK := parseDecimalCopying(s)
+		if got != want || ok != wantOK {
+			t.Errorf("parseDecimal(%q) = %+v, %v; reference %+v, %v", s, got, ok, want, wantOK)
+		}
+	}
+}
