@@ -12,6 +12,7 @@ func dec(neg bool, digits string, exp int) Decimal {
 
 func TestParseNumber(t *testing.T) {
 	max38 := strings.Repeat("9", 38)
+	zeros36 := strings.Repeat("0", 36)
 	tests := []struct {
 		in   string
 		want Decimal
@@ -73,9 +74,9 @@ func TestParseNumber(t *testing.T) {
 		{max38 + "9", Decimal{}, false},
 		{"0.000" + max38, dec(false, max38, -41), true},
 		{max38 + "000", dec(false, max38, 3), true},
-		{"1" + strings.Repeat("0", 36) + "1", dec(false, "1"+strings.Repeat("0", 36)+"1", 0), true},
-		{"1" + strings.Repeat("0", 37) + "1", Decimal{}, false},
-		{"1." + strings.Repeat("0", 36) + "1", dec(false, "1"+strings.Repeat("0", 36)+"1", -37), true},
+		{"1" + zeros36 + "1", dec(false, "1"+zeros36+"1", 0), true},
+		{"1" + zeros36 + "01", Decimal{}, false},
+		{"1." + zeros36 + "1", dec(false, "1"+zeros36+"1", -37), true},
 		{"1." + strings.Repeat("0", 37) + "1", Decimal{}, false},
 
 		// Range: 1E-130 to 9.99…E+125 in magnitude.

@@ -10,9 +10,11 @@ import (
 )
 
 // Shorthands for attribute values in the tests.
-func avS(s string) types.AttributeValue     { return &types.AttributeValueMemberS{Value: s} }
-func avN(s string) types.AttributeValue     { return &types.AttributeValueMemberN{Value: s} }
-func avB(b string) types.AttributeValue     { return &types.AttributeValueMemberB{Value: []byte(b)} }
+func avS(s string) types.AttributeValue { return &types.AttributeValueMemberS{Value: s} }
+func avN(s string) types.AttributeValue { return &types.AttributeValueMemberN{Value: s} }
+func avB(b string) types.AttributeValue {
+	return &types.AttributeValueMemberB{Value: []byte(b)}
+}
 func avBool(b bool) types.AttributeValue    { return &types.AttributeValueMemberBOOL{Value: b} }
 func avNull() types.AttributeValue          { return &types.AttributeValueMemberNULL{Value: true} }
 func avSS(s ...string) types.AttributeValue { return &types.AttributeValueMemberSS{Value: s} }
