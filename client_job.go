@@ -109,12 +109,12 @@ func (c *Client) updateJobOnce(ctx context.Context, j Job) error {
 		{Attr: AttrPK, Op: OpExists},
 		AttrEquals(AttrStatus, stored[AttrStatus]),
 	}
-	if best, ok := stored[attrBestCheckpoint]; ok {
-		item[attrBestCheckpoint] = best
-		cond = append(cond, AttrEquals(attrBestCheckpoint, best))
-	} else {
-		cond = append(cond, Check{Attr: attrBestCheckpoint, Op: OpNotExists})
+	for _, attr := range []string{attrBestCheckpoint, attrBestVersion} {
+		if v, ok := stored[attr]; ok {
+			item[attr] = v
+		}
 	}
+	cond = append(cond, bestGuard(stored))
 	err = c.table.Put(ctx, item, cond)
 	if errors.Is(err, ErrConditionFailed) {
 		return errJobChanged

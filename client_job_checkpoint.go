@@ -15,21 +15,27 @@ import (
 // one), and a transaction over exactly those two is not enough: two callers
 // marking different checkpoints at once could each clear the best they saw
 // and set their own, leaving two bests. So every change of the best also
-// writes a guard on the job item, the attribute best_checkpoint (the sort
-// key of the best checkpoint), under the condition that the guard still
-// holds the value read before. Of two racing changes, one finds the guard
-// changed and starts again from a fresh read, in which it sees the other's
-// best and clears it. The job item is read before the checkpoints, and the
-// condition on the guard means no change of the best came in between, so
-// the checkpoints read are the bests to clear.
+// writes a guard on the job item: best_version, a counter that each change
+// adds one to under the condition that it still holds the value read
+// before, and best_checkpoint, the sort key of the new best. The job item is
+// read first, then the checkpoints; the condition on the counter means that
+// no change of the best committed in between, so the checkpoints read are
+// exactly the bests to clear. Of two racing changes, one finds the counter
+// moved and starts again from a fresh read, in which it sees the other's
+// best. The guard is a counter, not the best's key, because a key can come
+// back (best X, then Y, then X again) while a change is between its reads,
+// and a condition on it would then hold on a state the change never read.
 //
-// best_checkpoint is an attribute the item format does not list. Readers
-// ignore it (the job decoder reads only the attributes it knows), UpdateJob
-// keeps it, and items written by the older writer, which lack it, work:
-// the guard is then required to be absent.
+// Both attributes are ones the item format does not list. Readers ignore
+// them (the job decoder reads only the attributes it knows), UpdateJob keeps
+// them, and jobs written by the older writer, which lack them, work: the
+// counter is then required to be absent.
 
-// attrBestCheckpoint is the guard attribute on the job item.
-const attrBestCheckpoint = "best_checkpoint"
+// The guard attributes on the job item.
+const (
+	attrBestCheckpoint = "best_checkpoint"
+	attrBestVersion    = "best_version"
+)
 
 // bestRounds bounds the rounds of read and conditional write of a change of
 // the best checkpoint.
@@ -133,19 +139,16 @@ func (c *Client) bestActions(ctx context.Context, jobID string, target Key,
 	if err != nil {
 		return nil, err
 	}
-	guard := Condition{{Attr: AttrPK, Op: OpExists}}
-	if old, ok := job[attrBestCheckpoint]; ok {
-		guard = append(guard, AttrEquals(attrBestCheckpoint, old))
-	} else {
-		guard = append(guard, Check{Attr: attrBestCheckpoint, Op: OpNotExists})
-	}
+	guard := append(Condition{{Attr: AttrPK, Op: OpExists}}, bestGuard(job))
 	bests, _, err := c.rawItems(ctx, checkpointsQuery(jobID), 0, isBest)
 	if err != nil {
 		return nil, err
 	}
 
-	actions := []TxAction{UpdateAction(jk, Update{Set: Item{attrBestCheckpoint: s(target.SK)}},
-		guard)}
+	actions := []TxAction{UpdateAction(jk, Update{
+		Set: Item{attrBestCheckpoint: s(target.SK)},
+		Add: Item{attrBestVersion: ni(1)},
+	}, guard)}
 	if add != nil {
 		actions = append(actions, PutAction(add, IfNotExists))
 	} else {
@@ -165,6 +168,15 @@ func (c *Client) bestActions(ctx context.Context, jobID string, target Key,
 			IfExists))
 	}
 	return actions, nil
+}
+
+// bestGuard returns the check that the job item's best-checkpoint counter
+// is still as in job, the item as read.
+func bestGuard(job Item) Check {
+	if v, ok := job[attrBestVersion]; ok {
+		return AttrEquals(attrBestVersion, v)
+	}
+	return Check{Attr: attrBestVersion, Op: OpNotExists}
 }
 
 // txActionLimit is DynamoDB's limit of actions in one transaction.
