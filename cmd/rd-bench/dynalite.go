@@ -93,8 +93,16 @@ func startDynalite(ctx context.Context, root, work string) (*dynaliteServer, err
 		return nil, err
 	}
 	defer logf.Close()
-	s.cmd = exec.Command(node, cli, "--host", "127.0.0.1", "--port", strconv.Itoa(port),
+	// scripts/dynalite-guard.js keeps dynalite alive when a client hangs up
+	// mid-request (as an interrupted run does); use it as test-servers.sh
+	// does, when it is there.
+	var args []string
+	if guard := filepath.Join(root, "scripts", "dynalite-guard.js"); fileExists(guard) {
+		args = append(args, "--require", guard)
+	}
+	args = append(args, cli, "--host", "127.0.0.1", "--port", strconv.Itoa(port),
 		"--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0")
+	s.cmd = exec.Command(node, args...)
 	s.cmd.Stdout, s.cmd.Stderr = logf, logf
 	if err := s.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start dynalite: %w", err)
@@ -149,4 +157,9 @@ func sdkClient(url string) *dynamodb.Client {
 		Credentials:  credentials.NewStaticCredentialsProvider("bench", "bench", ""),
 		Retryer:      aws.NopRetryer{},
 	})
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
