@@ -50,6 +50,7 @@ import (
 // transactions — up by one in a claim, under the condition that it is
 // below the maximum, and down by one when a claim ends. A claim that finds
 // the queue full is cancelled on action 1, and Claim reports ErrQueueFull.
+// The claim of a dead worker keeps its slot until RecoverInstance ends it.
 //
 // Contention: Claim reads the queue and its entries, then tries the
 // entries in claim order, except that it starts with the (up to) eight
