@@ -2,7 +2,6 @@ package receiptdynamo
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -131,7 +130,7 @@ func (d *decoder) optNum(attr string) (f float64, ok bool) {
 	case nil:
 		return 0, false
 	case *types.AttributeValueMemberN:
-		f, err := strconv.ParseFloat(strings.TrimSpace(v.Value), 64)
+		f, err := strconv.ParseFloat(v.Value, 64)
 		if err != nil {
 			d.fail(attr, "must be a number", v.Value)
 			return 0, false
@@ -317,7 +316,7 @@ func timeOrNull(t time.Time) types.AttributeValue {
 // parseNumber reads the text of an N value, trimming the spaces that some
 // writers leave.
 func parseNumber(v string) (float64, bool) {
-	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	f, err := strconv.ParseFloat(v, 64)
 	return f, err == nil
 }
 
