@@ -2,6 +2,7 @@ package receiptdynamo
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -130,8 +131,8 @@ func (d *decoder) optNum(attr string) (f float64, ok bool) {
 	case nil:
 		return 0, false
 	case *types.AttributeValueMemberN:
-		f, err := strconv.ParseFloat(v.Value, 64)
-		if err != nil {
+		f, ok := parseNumber(v.Value)
+		if !ok {
 			d.fail(attr, "must be a number", v.Value)
 			return 0, false
 		}
@@ -315,8 +316,13 @@ func timeOrNull(t time.Time) types.AttributeValue {
 
 // parseNumber reads the text of an N value, trimming the spaces that some
 // writers leave.
+// writers leave. It trims only when the text does not parse as it is, so
+// that the common case costs one parse.
 func parseNumber(v string) (float64, bool) {
 	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		f, err = strconv.ParseFloat(strings.TrimSpace(v), 64)
+	}
 	return f, err == nil
 }
 
