@@ -315,7 +315,6 @@ func timeOrNull(t time.Time) types.AttributeValue {
 }
 
 // parseNumber reads the text of an N value, trimming the spaces that some
-// writers leave.
 // writers leave. It trims only when the text does not parse as it is, so
 // that the common case costs one parse.
 func parseNumber(v string) (float64, bool) {
