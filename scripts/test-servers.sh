@@ -69,11 +69,14 @@ trap stop EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# free_port prints a TCP port of 127.0.0.1 that nothing listens on now.
+# free_port prints a TCP port of 127.0.0.1 that nothing listens on now. It
+# picks below 32768, where Linux does not hand out ports for outgoing
+# connections, so that a client's connection cannot take it before the
+# server binds it.
 free_port() {
 	local port
 	for _ in $(seq 100); do
-		port=$((20000 + RANDOM % 40000))
+		port=$((20000 + RANDOM % 12000))
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
 			echo "$port"
 			return
@@ -87,7 +90,8 @@ fake_auth='AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/dynamodb/aws4_req
 fake_auth+=' SignedHeaders=host;x-amz-date, Signature=0'
 
 # wait_ready waits until the server at $2 answers a DynamoDB ListTables
-# request, or fails if the process $3 exits or 60 seconds pass.
+# request. It returns 1 if the process $3 exits first and fails the run if
+# 60 seconds pass.
 wait_ready() {
 	local name=$1 url=$2 pid=$3 log=$4
 	for _ in $(seq 600); do
@@ -97,11 +101,10 @@ wait_ready() {
 			-H 'X-Amz-Date: 20240101T000000Z' -H "Authorization: $fake_auth" \
 			-d '{}' 2>/dev/null; then
 			echo "test-servers: $name ready at $url" >&2
-			return
+			return 0
 		fi
 		if ! kill -0 "$pid" 2>/dev/null; then
-			cat "$log" >&2
-			fail "$name exited before answering"
+			return 1
 		fi
 		sleep 0.1
 	done
@@ -109,18 +112,33 @@ wait_ready() {
 	fail "$name did not answer at $url within 60 s"
 }
 
-port=$(free_port)
-node --require "$root/scripts/dynalite-guard.js" "$dynalite" --host 127.0.0.1 --port "$port" --createTableMs 0 \
-	--deleteTableMs 0 --updateTableMs 0 >"$logs/dynalite.log" 2>&1 &
-pids+=($!)
-export RD_DYNALITE_URL="http://127.0.0.1:$port"
-wait_ready dynalite "$RD_DYNALITE_URL" "${pids[-1]}" "$logs/dynalite.log"
+# start NAME VAR CMD... starts the server CMD on a free port (@PORT@ in CMD's
+# words stands for it), waits until it answers and exports its URL in VAR. A
+# server that exits before answering (another process took the port in
+# between, say) is started again on another port, three times at most.
+start() {
+	local name=$1 var=$2 port url log try
+	shift 2
+	log="$logs/$name.log"
+	for try in 1 2 3; do
+		port=$(free_port)
+		url="http://127.0.0.1:$port"
+		"${@//@PORT@/$port}" >"$log" 2>&1 &
+		pids+=($!)
+		if wait_ready "$name" "$url" "${pids[-1]}" "$log"; then
+			export "$var=$url"
+			return
+		fi
+		echo "test-servers: $name exited before answering (try $try):" >&2
+		tail -n 5 "$log" >&2
+	done
+	cat "$log" >&2
+	fail "$name did not start"
+}
 
-port=$(free_port)
-"${moto[@]}" -H 127.0.0.1 -p "$port" >"$logs/moto.log" 2>&1 &
-pids+=($!)
-export RD_MOTO_URL="http://127.0.0.1:$port"
-wait_ready moto_server "$RD_MOTO_URL" "${pids[-1]}" "$logs/moto.log"
+start dynalite RD_DYNALITE_URL node --require "$root/scripts/dynalite-guard.js" "$dynalite" \
+	--host 127.0.0.1 --port @PORT@ --createTableMs 0 --deleteTableMs 0 --updateTableMs 0
+start moto_server RD_MOTO_URL "${moto[@]}" -H 127.0.0.1 -p @PORT@
 
 export RD_REQUIRE_SERVERS=1
 status=0
