@@ -138,7 +138,7 @@ func chunkWrites(sizes []int) [][]int {
 func (t *Table) writeChunk(ctx context.Context, reqs []rd.WriteRequest, idx []int) chunkResult {
 	pending := idx
 	done := 0
-	for attempt := 1; ; attempt++ {
+	for stalled := 0; ; {
 		wire := make([]types.WriteRequest, len(pending))
 		byKey := make(map[rd.Key]int, len(pending))
 		for n, i := range pending {
@@ -159,16 +159,31 @@ func (t *Table) writeChunk(ctx context.Context, reqs []rd.WriteRequest, idx []in
 			}
 		}
 		slices.Sort(left)
+		stalled = nextStalled(stalled, len(pending)-len(left))
 		done += len(pending) - len(left)
 		pending = left
 		if len(pending) == 0 {
 			return chunkResult{done: done}
 		}
 
-		if err := t.backoff(ctx, "BatchWriteItem", len(pending), attempt); err != nil {
+		if err := t.backoff(ctx, "BatchWriteItem", len(pending), stalled); err != nil {
 			return chunkResult{done: done, left: pending, err: err}
 		}
 	}
+}
+
+// nextStalled counts the rounds of a chunk since it last made progress:
+// a round that wrote or read anything starts the count again. The retry
+// budget and the backoff delay go by that count, so that a chunk held back
+// by a partition's steady limit, which gets some items through every round,
+// goes on at the pace the partition allows and never gives up while it
+// progresses; a chunk that gets nothing through for MaxAttempts rounds in a
+// row stops.
+func nextStalled(stalled, progress int) int {
+	if progress > 0 {
+		return 1
+	}
+	return stalled + 1
 }
 
 // backoff waits before re-sending n unprocessed items or keys after the
@@ -293,7 +308,7 @@ func (t *Table) getChunk(ctx context.Context, keys []rd.Key, idx []int,
 	items []rd.Item) chunkResult {
 	pending := idx
 	done := 0
-	for attempt := 1; ; attempt++ {
+	for stalled := 0; ; {
 		wire := make([]map[string]types.AttributeValue, len(pending))
 		byKey := make(map[rd.Key]int, len(pending))
 		for n, i := range pending {
@@ -325,13 +340,14 @@ func (t *Table) getChunk(ctx context.Context, keys []rd.Key, idx []int,
 			}
 		}
 		slices.Sort(left)
+		stalled = nextStalled(stalled, len(pending)-len(left))
 		done += len(pending) - len(left)
 		pending = left
 		if len(pending) == 0 {
 			return chunkResult{done: done}
 		}
 
-		if err := t.backoff(ctx, "BatchGetItem", len(pending), attempt); err != nil {
+		if err := t.backoff(ctx, "BatchGetItem", len(pending), stalled); err != nil {
 			return chunkResult{done: done, left: pending, err: err}
 		}
 	}

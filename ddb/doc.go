@@ -18,9 +18,12 @@
 //
 // Unprocessed items of a batch write and unprocessed keys of a batch get are
 // not errors in DynamoDB; the engine re-sends them with capped exponential
-// backoff and full jitter, under the same policy. When the attempts run out
-// or the context ends, the batch returns a [*receiptdynamo.BatchError]
-// saying how much was done and listing what was not.
+// backoff and full jitter, under the same policy. The attempts count the
+// rounds in a row that get nothing through: a chunk throttled by a
+// partition's steady limit, which gets some items through every round, keeps
+// going at the partition's pace. When the attempts run out or the context
+// ends, the batch returns a [*receiptdynamo.BatchError] saying how much was
+// done and listing what was not.
 //
 // A transaction cancelled only by conflicts with other transactions (or by
 // throttling) is re-sent with the same ClientRequestToken, so that a retry

@@ -22,8 +22,11 @@ import (
 // [0, min(MaxDelay, BaseDelay * 2^(n-1))) ("full jitter"), so that clients
 // throttled together do not retry together.
 type RetryPolicy struct {
-	// MaxAttempts is the number of attempts of one request, one batch chunk
-	// or one transaction, the first included. Zero means the default.
+	// MaxAttempts is the number of attempts of one request or one
+	// transaction, the first included; for a batch chunk, the number of
+	// rounds in a row that get none of its unprocessed items through (a
+	// round that gets some through starts the count again). Zero means the
+	// default.
 	MaxAttempts int
 	// BaseDelay is the upper bound of the first delay. Zero means the
 	// default.
