@@ -29,9 +29,9 @@ import (
 	rd "github.com/receiptdynamo/receiptdynamo"
 )
 
-// checkTimeout bounds one check, so that an engine that hangs fails the
-// check instead of the whole test binary.
-const checkTimeout = 5 * time.Minute
+// defaultCheckTimeout bounds one check, so that an engine that hangs fails
+// the check instead of the whole test binary.
+const defaultCheckTimeout = 5 * time.Minute
 
 // A check is one behavioural test of the interface. tx marks checks that
 // need TransactWrite or TransactGet.
@@ -59,6 +59,8 @@ type config struct {
 	// claimJobs is the size of the job client's concurrent claim check; 0
 	// means the default (see ClaimJobs in jobs.go).
 	claimJobs int
+	// timeout bounds one check; 0 means defaultCheckTimeout.
+	timeout time.Duration
 }
 
 // Name sets the engine name printed in the summary line. The default is the
@@ -154,7 +156,7 @@ func runSuite(t *testing.T, what string, checks []check,
 			if reason != "" {
 				t.Skipf("skipped on %s: %s", cfg.name, reason)
 			}
-			runCheck(t, newTable, chk)
+			runCheck(t, newTable, chk, cfg.timeout)
 		})
 		switch {
 		case reason != "":
@@ -174,9 +176,20 @@ func runSuite(t *testing.T, what string, checks []check,
 	return sum
 }
 
+// CheckTimeout sets how long one check may run before it fails; the
+// default is five minutes. It is meant for servers that are slow at some
+// checks' full size.
+func CheckTimeout(d time.Duration) Option {
+	return func(c *config) { c.timeout = d }
+}
+
 // runCheck gives one check a fresh table and removes it afterwards.
-func runCheck(t *testing.T, newTable func(t *testing.T) rd.Table, chk check) {
-	ctx, cancel := context.WithTimeout(t.Context(), checkTimeout)
+func runCheck(t *testing.T, newTable func(t *testing.T) rd.Table, chk check,
+	timeout time.Duration) {
+	if timeout <= 0 {
+		timeout = defaultCheckTimeout
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), timeout)
 	defer cancel()
 
 	tbl := newTable(t)
