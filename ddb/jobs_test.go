@@ -47,7 +47,7 @@ func TestJobClientMoto(t *testing.T) {
 	client := newClient(serverURL(t, envMoto))
 	sum := tabletest.RunJobClient(t, func(t *testing.T) rd.Table {
 		return &serialTable{Table: newTable(t, client)}
-	}, tabletest.Name("ddb on moto_server"), tabletest.ClaimJobs(200), tabletest.CheckTimeout(20*time.Minute))
+	}, tabletest.Name("ddb on moto_server"), tabletest.CheckTimeout(20*time.Minute))
 	if sum.Skipped != 0 {
 		t.Errorf("%d job client checks skipped on moto_server, want none", sum.Skipped)
 	}
