@@ -6,16 +6,19 @@
 // fresh table that Run creates and drops: item reads and writes with
 // conditions, updates, queries of the table and of each index with every key
 // condition, pagination, scans of the whole table, item and request limits,
-// batches and transactions.
-// An engine passes when every subtest passes; Run then prints how many checks
+// batches and transactions. An engine passes when every subtest passes; Run then prints how many checks
 // passed, so that CI output shows it per engine:
 //
-//	tabletest: 61 checks passed on sqlite
+//	tabletest: 58 checks passed on sqlite
 //
 // The checks use only behaviour that DynamoDB itself shows, so the same suite
 // runs against the embedded engine and against DynamoDB-compatible servers.
 // Servers that lack a feature are run with [SkipTransactions] or [Skip], and
 // the reason is printed with every skipped check.
+//
+// [RunReceiptClient] and [RunJobClient] check the typed client of the root
+// package the same way, on the same fresh tables, so that the client is
+// shown to behave alike on every engine.
 package tabletest
 
 import (
