@@ -36,29 +36,60 @@ func (t *Table) Query(ctx context.Context, q rd.Query) (rd.Page, error) {
 		return rd.Page{}, fmt.Errorf("ddb: query: %w", err)
 	}
 
+	page, err := fillPage(q.Limit, in.FilterExpression != nil, q.Index,
+		func(limit *int32, start rd.Item) (pageRead, error) {
+			in.Limit, in.ExclusiveStartKey = limit, start
+			out, err := t.client.Query(ctx, in)
+			if err != nil {
+				return pageRead{}, err
+			}
+			return pageRead{out.Items, out.LastEvaluatedKey, int(out.ScannedCount)}, nil
+		}, in.ExclusiveStartKey)
+	if err != nil {
+		return rd.Page{}, fmt.Errorf("ddb: query: %w", err)
+	}
+	return page, nil
+}
+
+// pageRead is what one Query or Scan request of DynamoDB returned.
+type pageRead struct {
+	items   []rd.Item
+	lek     rd.Item
+	scanned int
+}
+
+// fillPage fills one page of a query or scan with the requests of read,
+// starting after start: it asks for what the page lacks of limit (at least
+// filterReadAhead items when a filter drops some), cuts the page at limit
+// (the cursor then resumes after the last item kept, with the keys of the
+// index), and ends it when DynamoDB ends its own page short (it read 1 MB),
+// when nothing follows, or when the items kept reach 1 MB.
+func fillPage(limit int, filtered bool, index string,
+	read func(limit *int32, start rd.Item) (pageRead, error), start rd.Item) (rd.Page, error) {
 	var page rd.Page
 	size := 0
 	for {
 		// Ask for what the page lacks, or more when a filter drops items.
 		ask := 0
-		if q.Limit > 0 {
-			ask = q.Limit - len(page.Items)
-			if in.FilterExpression != nil {
+		var askLimit *int32
+		if limit > 0 {
+			ask = limit - len(page.Items)
+			if filtered {
 				ask = max(ask, filterReadAhead)
 			}
-			in.Limit = aws.Int32(int32(min(ask, math.MaxInt32)))
+			askLimit = aws.Int32(int32(min(ask, math.MaxInt32)))
 		}
-		out, err := t.client.Query(ctx, in)
+		out, err := read(askLimit, start)
 		if err != nil {
-			return rd.Page{}, fmt.Errorf("ddb: query: %w", classify(err))
+			return rd.Page{}, classify(err)
 		}
-		lek := out.LastEvaluatedKey
+		lek := out.lek
 
 		// Keep what fits the limit; a cut page resumes after its last item.
-		items := out.Items
-		if q.Limit > 0 && len(page.Items)+len(items) > q.Limit {
-			items = items[:q.Limit-len(page.Items)]
-			lek = cursorKey(items[len(items)-1], q.Index)
+		items := out.items
+		if limit > 0 && len(page.Items)+len(items) > limit {
+			items = items[:limit-len(page.Items)]
+			lek = cursorKey(items[len(items)-1], index)
 		}
 		page.Items = append(page.Items, items...)
 		for _, item := range items {
@@ -67,15 +98,15 @@ func (t *Table) Query(ctx context.Context, q rd.Query) (rd.Page, error) {
 		}
 
 		// DynamoDB stopped short of the items asked for: it read 1 MB.
-		readMB := ask == 0 || int(out.ScannedCount) < ask
-		full := q.Limit > 0 && len(page.Items) >= q.Limit
+		readMB := ask == 0 || out.scanned < ask
+		full := limit > 0 && len(page.Items) >= limit
 		if len(lek) == 0 || full || readMB || size >= maxPageBytes {
 			if page.Next, err = encodeCursor(lek); err != nil {
-				return rd.Page{}, fmt.Errorf("ddb: query: %w", err)
+				return rd.Page{}, err
 			}
 			return page, nil
 		}
-		in.ExclusiveStartKey = lek
+		start = lek
 	}
 }
 

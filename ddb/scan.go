@@ -18,10 +18,11 @@ import (
 // is not ""), read with DynamoDB's Scan and ConsistentRead, in DynamoDB's
 // order: by a hash of the partition key, then by sort key.
 //
-// Pages are filled as those of [Table.Query] are: after the Type filter,
-// asking DynamoDB for what the page lacks (at least [filterReadAhead] items
-// with a filter), cut at in.Limit, and ended when DynamoDB ends a page of
-// its own short (it read 1 MB) or the items returned reach 1 MB.
+// Pages are filled as those of [Table.Query] are, by fillPage: after the
+// Type filter, asking DynamoDB for what the page lacks (at least
+// [filterReadAhead] items with a filter), cut at in.Limit, and ended when
+// DynamoDB ends a page of its own short (it read 1 MB) or the items
+// returned reach 1 MB.
 func (t *Table) Scan(ctx context.Context, in rd.ScanInput) (rd.Page, error) {
 	req, err := t.scanInput(in)
 	if err != nil {
@@ -31,45 +32,19 @@ func (t *Table) Scan(ctx context.Context, in rd.ScanInput) (rd.Page, error) {
 		return rd.Page{}, fmt.Errorf("ddb: scan: %w", err)
 	}
 
-	var page rd.Page
-	size := 0
-	for {
-		ask := 0
-		if in.Limit > 0 {
-			ask = in.Limit - len(page.Items)
-			if req.FilterExpression != nil {
-				ask = max(ask, filterReadAhead)
+	page, err := fillPage(in.Limit, req.FilterExpression != nil, "",
+		func(limit *int32, start rd.Item) (pageRead, error) {
+			req.Limit, req.ExclusiveStartKey = limit, start
+			out, err := t.client.Scan(ctx, req)
+			if err != nil {
+				return pageRead{}, err
 			}
-			req.Limit = aws.Int32(int32(min(ask, math.MaxInt32)))
-		}
-		out, err := t.client.Scan(ctx, req)
-		if err != nil {
-			return rd.Page{}, fmt.Errorf("ddb: scan: %w", classify(err))
-		}
-		lek := out.LastEvaluatedKey
-
-		// Keep what fits the limit; a cut page resumes after its last item.
-		items := out.Items
-		if in.Limit > 0 && len(page.Items)+len(items) > in.Limit {
-			items = items[:in.Limit-len(page.Items)]
-			lek = cursorKey(items[len(items)-1], "")
-		}
-		page.Items = append(page.Items, items...)
-		for _, item := range items {
-			n, _ := itemSize(item)
-			size += n
-		}
-
-		readMB := ask == 0 || int(out.ScannedCount) < ask
-		full := in.Limit > 0 && len(page.Items) >= in.Limit
-		if len(lek) == 0 || full || readMB || size >= maxPageBytes {
-			if page.Next, err = encodeCursor(lek); err != nil {
-				return rd.Page{}, fmt.Errorf("ddb: scan: %w", err)
-			}
-			return page, nil
-		}
-		req.ExclusiveStartKey = lek
+			return pageRead{out.Items, out.LastEvaluatedKey, int(out.ScannedCount)}, nil
+		}, req.ExclusiveStartKey)
+	if err != nil {
+		return rd.Page{}, fmt.Errorf("ddb: scan: %w", err)
 	}
+	return page, nil
 }
 
 // scanInput checks and translates in, but for its cursor.
