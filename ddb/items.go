@@ -39,6 +39,10 @@ func (t *Table) Get(ctx context.Context, key rd.Key) (rd.Item, error) {
 // A put whose condition fails on a retry of the request by the SDK, with
 // the stored item exactly the one being put, succeeds: the earlier attempt
 // wrote it and had its answer lost (see the package documentation).
+//
+// TODO(ddb): that inference is wrong when the identical item was stored
+// before the first attempt and the condition was false all along; a retry
+// could tell the cases apart with a version attribute the condition checks.
 func (t *Table) Put(ctx context.Context, item rd.Item, cond rd.Condition) error {
 	key, _, err := checkItem(item, "Put", "item")
 	if err != nil {
