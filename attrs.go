@@ -2,7 +2,6 @@ package receiptdynamo
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -75,16 +74,22 @@ type decoder struct {
 	err  error
 }
 
+// newDecoder is small enough to be inlined, so that the decoder stays on
+// the caller's stack.
 func newDecoder(typ string, item Item) *decoder {
 	d := &decoder{typ: typ, item: item}
-	got, ok := item[AttrType].(*types.AttributeValueMemberS)
+	d.checkType()
+	return d
+}
+
+func (d *decoder) checkType() {
+	got, ok := d.item[AttrType].(*types.AttributeValueMemberS)
 	switch {
 	case !ok:
 		d.fail(AttrType, "missing or not a string", nil)
-	case got.Value != typ:
-		d.fail(AttrType, "must be "+typ, got.Value)
+	case got.Value != d.typ:
+		d.fail(AttrType, "must be "+d.typ, got.Value)
 	}
-	return d
 }
 
 func (d *decoder) fail(attr, rule string, value any) {
@@ -117,11 +122,16 @@ func (d *decoder) optStr(attr string) string {
 
 // str reads a required string attribute.
 func (d *decoder) str(attr string) string {
-	if d.get(attr) == nil {
+	switch v := d.get(attr).(type) {
+	case nil:
 		d.fail(attr, "is missing", nil)
 		return ""
+	case *types.AttributeValueMemberS:
+		return v.Value
+	default:
+		d.fail(attr, "must be a string", typeName(v))
+		return ""
 	}
-	return d.optStr(attr)
 }
 
 // optNum reads a number attribute as float64; ok is false when it is
@@ -312,17 +322,6 @@ func timeOrNull(t time.Time) types.AttributeValue {
 		return null()
 	}
 	return s(FormatTime(t))
-}
-
-// parseNumber reads the text of an N value, trimming the spaces that some
-// writers leave. It trims only when the text does not parse as it is, so
-// that the common case costs one parse.
-func parseNumber(v string) (float64, bool) {
-	f, err := strconv.ParseFloat(v, 64)
-	if err != nil {
-		f, err = strconv.ParseFloat(strings.TrimSpace(v), 64)
-	}
-	return f, err == nil
 }
 
 // mapNum reads the number m[key] of the map attribute attr.

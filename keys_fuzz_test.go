@@ -90,3 +90,22 @@ func fuzzKeyIDs(typ int, id string, r, l, w, c int, tag, name, ts string) (KeyID
 	}
 	return ids, true
 }
+
+// FuzzSplitKey checks the allocation-free split of sort keys against
+// strings.Split, across the boundary of its fixed buffer.
+func FuzzSplitKey(f *testing.F) {
+	for _, s := range []string{
+		"", "#", "IMAGE", "LINE#00001#WORD#00002#LETTER#00003",
+		"RECEIPT#00001#LINE#00001#WORD#00001#TAG#____TOTAL",
+		"a#b#c#d#e#f#g#h", "a#b#c#d#e#f#g#h#i", "a#b#c#d#e#f#g#h#i#j##",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var buf [8]string
+		got, want := splitKey(s, &buf), strings.Split(s, sep)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("splitKey(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
