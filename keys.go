@@ -109,11 +109,17 @@ const (
 // PadID formats an integer id as five digits: PadID(7) == "00007".
 func PadID(id int) string {
 	var buf [idWidth]byte
+	return string(appendID(buf[:0], id))
+}
+
+// appendID appends id as PadID writes it.
+func appendID(dst []byte, id int) []byte {
+	var buf [idWidth]byte
 	for i := idWidth - 1; i >= 0; i-- {
 		buf[i] = byte('0' + id%10)
 		id /= 10
 	}
-	return string(buf[:])
+	return append(dst, buf[:]...)
 }
 
 // PadTag left-pads a tag with underscores to 40 characters, as tags appear
@@ -161,9 +167,28 @@ func (k keySet) put(item Item) {
 
 func imagePK(i string) string { return pfxImage + i }
 
-func lineSK(l int) string             { return pfxLine + PadID(l) }
-func wordSK(l, w int) string          { return lineSK(l) + pfxWord + PadID(w) }
-func letterSK(l, w, c int) string     { return wordSK(l, w) + pfxLetter + PadID(c) }
+// The sort keys of lines, words and letters are built in one buffer: they
+// are made for every item of an import.
+
+func lineSK(l int) string {
+	var buf [32]byte
+	return string(appendID(append(buf[:0], pfxLine...), l))
+}
+
+func wordSK(l, w int) string {
+	var buf [32]byte
+	return string(appendWordSK(buf[:0], l, w))
+}
+
+func letterSK(l, w, c int) string {
+	var buf [32]byte
+	return string(appendID(append(appendWordSK(buf[:0], l, w), pfxLetter...), c))
+}
+
+func appendWordSK(dst []byte, l, w int) []byte {
+	return appendID(append(appendID(append(dst, pfxLine...), l), pfxWord...), w)
+}
+
 func tagSK(wordSK, tag string) string { return wordSK + sep + pfxTag + PadTag(tag) }
 func receiptSK(r int) string          { return pfxReceipt + PadID(r) }
 
@@ -185,11 +210,8 @@ func lineKeys(i string, l int) keySet {
 }
 
 func wordKeys(i string, l, w int) keySet {
-	return keySet{
-		PK: imagePK(i), SK: wordSK(l, w),
-		GSI2PK: imagePK(i), GSI2SK: wordSK(l, w),
-		Type: TypeWord,
-	}
+	pk, sk := imagePK(i), wordSK(l, w)
+	return keySet{PK: pk, SK: sk, GSI2PK: pk, GSI2SK: sk, Type: TypeWord}
 }
 
 func letterKeys(i string, l, w, c int) keySet {
@@ -516,7 +538,8 @@ func (p *keyParser) exact(v, want string) {
 
 // parseOCRSK reads the SK of an item under an image.
 func (p *keyParser) parseOCRSK(ids *KeyIDs, sk string) {
-	parts := strings.Split(sk, sep)
+	var buf [8]string
+	parts := splitKey(sk, &buf)
 	next := func(label string) (int, bool) {
 		if len(parts) < 2 || parts[0] != label {
 			return 0, false
@@ -592,6 +615,23 @@ func (p *keyParser) parseOCRSK(ids *KeyIDs, sk string) {
 	if !okL || !okW || receiptType != (ids.Receipt != 0) {
 		p.fail("SK", "does not match the key of "+p.typ, sk)
 	}
+}
+
+// splitKey splits sk at every "#" into buf, which holds the parts of every
+// key under an image, and falls back to strings.Split for longer keys.
+// Decoding parses a key per item, so the common case allocates nothing.
+func splitKey(sk string, buf *[8]string) []string {
+	n := 0
+	for n < len(buf) {
+		i := strings.Index(sk, sep)
+		if i < 0 {
+			buf[n] = sk
+			return buf[:n+1]
+		}
+		buf[n], sk = sk[:i], sk[i+len(sep):]
+		n++
+	}
+	return append(buf[:n:n], strings.Split(sk, sep)...)
 }
 
 // parseJobSK reads the SK of an item under a job.

@@ -13,66 +13,37 @@ import (
 // item-format.md. The older writer's histogram and num_chars are not written
 // and are ignored on read.
 
-// putGeometry writes the shape attributes of a line, word or letter, as
-// boxAV, pointAV and n would. Every OCR item has fifteen such numbers, so
-// they are written in blocks: one string holds all their texts, one array
-// their N values and one their maps, which makes encoding several times
-// cheaper than a value at a time.
-func putGeometry(item Item, g Geometry) {
-	bb := g.BoundingBox
-	vals := [15]float64{
-		bb.X, bb.Y, bb.Width, bb.Height,
-		g.TopLeft.X, g.TopLeft.Y, g.TopRight.X, g.TopRight.Y,
-		g.BottomLeft.X, g.BottomLeft.Y, g.BottomRight.X, g.BottomRight.Y,
-		g.AngleDegrees, g.AngleRadians, g.Confidence,
-	}
-	var buf [15 * 24]byte
-	var ends [15]int
-	b := buf[:0]
-	for i, v := range vals {
-		b = strconv.AppendFloat(b, v, 'f', -1, 64)
-		ends[i] = len(b)
-	}
-	text := string(b)
-	ns := new([15]types.AttributeValueMemberN)
-	start := 0
-	for i := range ns {
-		ns[i].Value = text[start:ends[i]]
-		start = ends[i]
-	}
-
-	ms := new([5]types.AttributeValueMemberM)
-	ms[0].Value = Item{"x": &ns[0], "y": &ns[1], "width": &ns[2], "height": &ns[3]}
-	ms[1].Value = Item{"x": &ns[4], "y": &ns[5]}
-	ms[2].Value = Item{"x": &ns[6], "y": &ns[7]}
-	ms[3].Value = Item{"x": &ns[8], "y": &ns[9]}
-	ms[4].Value = Item{"x": &ns[10], "y": &ns[11]}
-	item[attrBoundingBox] = &ms[0]
-	item[attrTopLeft] = &ms[1]
-	item[attrTopRight] = &ms[2]
-	item[attrBottomLeft] = &ms[3]
-	item[attrBottomRight] = &ms[4]
-	item[attrAngleDegrees] = &ns[12]
-	item[attrAngleRadians] = &ns[13]
-	item[attrConfidence] = &ns[14]
+// shapeValues holds every attribute value of a line, word or letter item
+// (or a receipt twin) but the text of its numbers: fifteen numbers, five
+// geometry maps, up to ten strings and a tag set. An import encodes
+// millions of such items, so each is built from one allocation of values,
+// one of number text and the maps the format requires.
+type shapeValues struct {
+	n    [15]types.AttributeValueMemberN
+	m    [5]types.AttributeValueMemberM
+	s    [10]types.AttributeValueMemberS
+	tags types.AttributeValueMemberSS
 }
 
 // shapeItem returns the item of a line, word or letter (or a receipt twin)
-// with keys k, its text and its geometry, and room for extra attributes.
-// It writes what keySet.put and s would, with the strings' S values in one
-// block and the map sized to its attributes.
-func shapeItem(k keySet, text string, g Geometry, extra int) Item {
-	size := 12 + extra // keys, TYPE, text and eight geometry attributes
+// with keys k, its text, its geometry and its tags, omitted when empty. It
+// writes what keySet.put, s, n, boxAV, pointAV and stringSetAV would.
+func shapeItem(k keySet, text string, g Geometry, tags []string) Item {
+	size := 12 // keys, TYPE, text and eight geometry attributes
 	for _, pk := range []string{k.GSI1PK, k.GSI2PK, k.GSI3PK} {
 		if pk != "" {
 			size += 2
 		}
 	}
+	if len(tags) > 0 {
+		size++
+	}
 	item := make(Item, size)
-	ss := new([10]types.AttributeValueMemberS)
+	vs := new(shapeValues)
+
 	put := func(i int, attr, v string) {
-		ss[i].Value = v
-		item[attr] = &ss[i]
+		vs.s[i].Value = v
+		item[attr] = &vs.s[i]
 	}
 	put(0, AttrPK, k.PK)
 	put(1, AttrSK, k.SK)
@@ -90,7 +61,48 @@ func shapeItem(k keySet, text string, g Geometry, extra int) Item {
 		put(8, AttrGSI3PK, k.GSI3PK)
 		put(9, AttrGSI3SK, k.GSI3SK)
 	}
-	putGeometry(item, g)
+
+	// The fifteen numbers are formatted into one string and sliced.
+	bb := g.BoundingBox
+	nums := [15]float64{
+		bb.X, bb.Y, bb.Width, bb.Height,
+		g.TopLeft.X, g.TopLeft.Y, g.TopRight.X, g.TopRight.Y,
+		g.BottomLeft.X, g.BottomLeft.Y, g.BottomRight.X, g.BottomRight.Y,
+		g.AngleDegrees, g.AngleRadians, g.Confidence,
+	}
+	var buf [15 * 24]byte
+	var ends [15]int
+	b := buf[:0]
+	for i, v := range nums {
+		b = strconv.AppendFloat(b, v, 'f', -1, 64)
+		ends[i] = len(b)
+	}
+	texts := string(b)
+	start := 0
+	for i := range vs.n {
+		vs.n[i].Value = texts[start:ends[i]]
+		start = ends[i]
+	}
+
+	ns, ms := &vs.n, &vs.m
+	ms[0].Value = Item{"x": &ns[0], "y": &ns[1], "width": &ns[2], "height": &ns[3]}
+	ms[1].Value = Item{"x": &ns[4], "y": &ns[5]}
+	ms[2].Value = Item{"x": &ns[6], "y": &ns[7]}
+	ms[3].Value = Item{"x": &ns[8], "y": &ns[9]}
+	ms[4].Value = Item{"x": &ns[10], "y": &ns[11]}
+	item[attrBoundingBox] = &ms[0]
+	item[attrTopLeft] = &ms[1]
+	item[attrTopRight] = &ms[2]
+	item[attrBottomLeft] = &ms[3]
+	item[attrBottomRight] = &ms[4]
+	item[attrAngleDegrees] = &ns[12]
+	item[attrAngleRadians] = &ns[13]
+	item[attrConfidence] = &ns[14]
+
+	if len(tags) > 0 {
+		vs.tags.Value = append([]string(nil), tags...)
+		item[attrTags] = &vs.tags
+	}
 	return item
 }
 
@@ -248,7 +260,7 @@ func (v Line) MarshalItem() (Item, error) {
 	if err := v.Validate(); err != nil {
 		return nil, err
 	}
-	return shapeItem(lineKeys(v.ImageID, v.ID), v.Text, v.Geometry, 0), nil
+	return shapeItem(lineKeys(v.ImageID, v.ID), v.Text, v.Geometry, nil), nil
 }
 
 // UnmarshalItem decodes a LINE item; v is unchanged on error.
@@ -288,11 +300,7 @@ func (v Word) MarshalItem() (Item, error) {
 	if err := v.Validate(); err != nil {
 		return nil, err
 	}
-	item := shapeItem(wordKeys(v.ImageID, v.LineID, v.ID), v.Text, v.Geometry, 1)
-	if len(v.Tags) > 0 {
-		item[attrTags] = stringSetAV(v.Tags)
-	}
-	return item, nil
+	return shapeItem(wordKeys(v.ImageID, v.LineID, v.ID), v.Text, v.Geometry, v.Tags), nil
 }
 
 // UnmarshalItem decodes a WORD item; v is unchanged on error.
@@ -343,7 +351,7 @@ func (v Letter) MarshalItem() (Item, error) {
 		return nil, err
 	}
 	k := letterKeys(v.ImageID, v.LineID, v.WordID, v.ID)
-	return shapeItem(k, v.Text, v.Geometry, 0), nil
+	return shapeItem(k, v.Text, v.Geometry, nil), nil
 }
 
 // UnmarshalItem decodes a LETTER item; v is unchanged on error.

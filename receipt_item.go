@@ -102,7 +102,7 @@ func (v ReceiptLine) MarshalItem() (Item, error) {
 		return nil, err
 	}
 	k := receiptLineKeys(v.ImageID, v.ReceiptID, v.ID)
-	return shapeItem(k, v.Text, v.Geometry, 0), nil
+	return shapeItem(k, v.Text, v.Geometry, nil), nil
 }
 
 // UnmarshalItem decodes a RECEIPT_LINE item; v is unchanged on error.
@@ -149,11 +149,7 @@ func (v ReceiptWord) MarshalItem() (Item, error) {
 		return nil, err
 	}
 	k := receiptWordKeys(v.ImageID, v.ReceiptID, v.LineID, v.ID)
-	item := shapeItem(k, v.Text, v.Geometry, 1)
-	if len(v.Tags) > 0 {
-		item[attrTags] = stringSetAV(v.Tags)
-	}
-	return item, nil
+	return shapeItem(k, v.Text, v.Geometry, v.Tags), nil
 }
 
 // UnmarshalItem decodes a RECEIPT_WORD item; v is unchanged on error.
@@ -200,7 +196,7 @@ func (v ReceiptLetter) MarshalItem() (Item, error) {
 		return nil, err
 	}
 	k := receiptLetterKeys(v.ImageID, v.ReceiptID, v.LineID, v.WordID, v.ID)
-	return shapeItem(k, v.Text, v.Geometry, 0), nil
+	return shapeItem(k, v.Text, v.Geometry, nil), nil
 }
 
 // UnmarshalItem decodes a RECEIPT_LETTER item; v is unchanged on error.
