@@ -26,8 +26,9 @@ type bench struct {
 	ids    []string // receipt ids, sorted
 	now    time.Time
 
-	dynalite  *dynaliteServer // nil when no section needs it
-	fullStore string          // embedded store holding every receipt, if imported
+	dynalite    *dynaliteServer // nil when no section needs it
+	fullStore   string          // embedded store holding every receipt, if imported
+	largestLive uint64          // peak live heap of the largest embedded import
 }
 
 // newBench opens the data set and prepares the work folder.

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -31,6 +34,9 @@ func (b *bench) runEmbedded(ctx context.Context) error {
 		if n == len(b.ids) {
 			b.fullStore = path
 		}
+		if n == largest {
+			b.largestLive = res.mem.live
+		}
 		b.logf("embedded: %d receipts, %d items in %s", n, res.items, res.elapsed)
 
 		compare := "first size"
@@ -42,22 +48,48 @@ func (b *bench) runEmbedded(ctx context.Context) error {
 			cpuPerItem := res.cpu.Seconds() / float64(res.items)
 			firstCPUPerItem := first.cpu.Seconds() / float64(first.items)
 			compare = fmt.Sprintf("%.1fx the items in %.1fx the time of %d receipts: "+
-				"time per item x%.2f, CPU time per item x%.2f",
+				"time per item x%.2f, CPU time per item x%.2f; peak live heap x%.2f, "+
+				"held after x%.2f",
 				float64(res.items)/float64(first.items),
 				res.elapsed.Seconds()/first.elapsed.Seconds(), first.receipts,
-				perItem/firstPerItem, cpuPerItem/firstCPUPerItem)
+				perItem/firstPerItem, cpuPerItem/firstCPUPerItem,
+				float64(res.mem.live)/float64(first.mem.live),
+				float64(res.mem.after)/float64(first.mem.after))
 		}
 		b.rep.add(row{
 			Section: "embedded",
 			Figure: fmt.Sprintf("import %d SROIE receipts (%s items)", n,
 				fmtCount(float64(res.items))),
-			Result: fmt.Sprintf("%s in %s (%s items per CPU-second); peak heap %s, "+
-				"peak RSS %s", fmtRate(res.itemsPerSec(), "items"),
-				res.elapsed.Round(time.Millisecond),
-				fmtCount(float64(res.items)/res.cpu.Seconds()), fmtBytes(res.heap),
-				fmtRSS(res.rss)),
+			Result: fmt.Sprintf("%s in %s (%s items per CPU-second); %s",
+				fmtRate(res.itemsPerSec(), "items"), res.elapsed.Round(time.Millisecond),
+				fmtCount(float64(res.items)/res.cpu.Seconds()), fmtMem(res.mem)),
 			Reference: "-",
 			Compare:   compare,
+		})
+	}
+
+	// Memory follows the receipts in flight, not how many went before: the
+	// largest receipts of the whole set, imported alone, set the peak that
+	// the whole import should not exceed by much.
+	if first.receipts > 0 && largest > first.receipts {
+		big, err := b.largestReceipts(b.ids[:largest], first.receipts)
+		if err != nil {
+			return err
+		}
+		path := filepath.Join(b.work, "import-largest.db")
+		res, err := b.importEmbedded(ctx, path, big, images)
+		if err != nil {
+			return err
+		}
+		b.rep.add(row{
+			Section: "embedded",
+			Figure: fmt.Sprintf("import the %d largest of the %d receipts (%s items)",
+				len(big), largest, fmtCount(float64(res.items))),
+			Result: fmtMem(res.mem),
+			Reference: fmt.Sprintf("the import of all %d: peak live heap %s", largest,
+				fmtBytes(b.largestLive)),
+			Compare: fmt.Sprintf("all %d receipts hold x%.2f the live heap of their %d "+
+				"largest alone", largest, float64(b.largestLive)/float64(res.mem.live), len(big)),
 		})
 	}
 
@@ -233,4 +265,26 @@ func (b *bench) runDynalite(ctx context.Context) error {
 	b.rep.note("dynalite", fmt.Sprintf("Server: %s. The import loaded %d images at once, "+
 		"each with the engine's batch concurrency of %d.", srv.note, images, writers))
 	return nil
+}
+
+// largestReceipts returns the n receipts of ids with the largest box files,
+// which hold a line of text each: the receipts with the most items.
+func (b *bench) largestReceipts(ids []string, n int) ([]string, error) {
+	size := make(map[string]int64, len(ids))
+	for _, id := range ids {
+		st, err := os.Stat(b.data.BoxPath(id))
+		if err != nil {
+			return nil, fmt.Errorf("rd-bench: %w", err)
+		}
+		size[id] = st.Size()
+	}
+	big := slices.Clone(ids)
+	slices.SortStableFunc(big, func(a, b string) int { return cmp.Compare(size[b], size[a]) })
+	return big[:min(n, len(big))], nil
+}
+
+// fmtMem writes the memory figures of an import.
+func fmtMem(u memUse) string {
+	return fmt.Sprintf("peak live heap %s (%s with garbage), held after %s, peak RSS %s",
+		fmtBytes(u.live), fmtBytes(u.heap), fmtBytes(u.after), fmtRSS(u.rss))
 }

@@ -24,8 +24,7 @@ type importResult struct {
 	// busy/elapsed is the average number of images being loaded at once.
 	busy time.Duration
 	cpu  time.Duration // CPU time of the process during the import
-	heap uint64        // peak live heap
-	rss  uint64        // peak resident set, 0 if unknown
+	mem  memUse        // memory during the import
 }
 
 func (r importResult) itemsPerSec() float64 { return float64(r.items) / r.elapsed.Seconds() }
@@ -82,7 +81,7 @@ feed:
 	close(next)
 	wg.Wait()
 	res.elapsed, res.cpu = time.Since(start), cpuTime()-cpu0
-	res.heap, res.rss = mem.Stop()
+	res.mem = mem.Stop()
 	res.items, res.busy = int(items.Load()), time.Duration(busy.Load())
 	if firstErr == nil {
 		firstErr = ctx.Err()

@@ -33,8 +33,14 @@ built into entities (internal/sroie: the image, lines, words and letters split
 from the lines, the receipt twins of all of them, and the key-field tags), then
 stored by Client.LoadImage, which validates the image's data and writes it in
 one BatchWrite (one SQLite transaction). The time includes reading and
-building. Peak heap is the live heap sampled every 5 ms (runtime/metrics);
-peak RSS is the kernel's VmHWM, reset at the start of each import through
+building. Memory is sampled every 5 ms (runtime/metrics): peak live heap is
+the largest heap that a garbage collection found live, what the import holds
+on to; "with garbage" is the peak of heap objects, which also counts what
+awaits the next collection and so follows the collector's pacing; "held
+after" is the live heap after a collection at the end of the import, with the
+store still open, which would grow if the import kept anything per receipt.
+The live peak is set by the receipts in flight at a collection, which is why
+the largest receipts are also imported alone; peak RSS is the kernel's VmHWM, reset at the start of each import through
 /proc/self/clear_refs. SQLite's page cache lives outside the Go heap and shows
 only in RSS. The growth column compares each size with the smallest, by wall
 time and by the process's CPU time, which other work on a shared machine
