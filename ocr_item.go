@@ -1,6 +1,7 @@
 package receiptdynamo
 
 import (
+	"math"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -62,7 +63,9 @@ func shapeItem(k keySet, text string, g Geometry, tags []string) Item {
 		put(9, AttrGSI3SK, k.GSI3SK)
 	}
 
-	// The fifteen numbers are formatted into one string and sliced.
+	// The fifteen numbers are formatted into one string and sliced. A box
+	// is made from its corners, and the corners of an upright box share
+	// their coordinates, so a value met before reuses its text.
 	bb := g.BoundingBox
 	nums := [15]float64{
 		bb.X, bb.Y, bb.Width, bb.Height,
@@ -71,17 +74,24 @@ func shapeItem(k keySet, text string, g Geometry, tags []string) Item {
 		g.AngleDegrees, g.AngleRadians, g.Confidence,
 	}
 	var buf [15 * 24]byte
-	var ends [15]int
+	var starts, ends [15]int
 	b := buf[:0]
 	for i, v := range nums {
+		j := 0
+		for j < i && math.Float64bits(nums[j]) != math.Float64bits(v) {
+			j++
+		}
+		if j < i {
+			starts[i], ends[i] = starts[j], ends[j]
+			continue
+		}
+		starts[i] = len(b)
 		b = strconv.AppendFloat(b, v, 'f', -1, 64)
 		ends[i] = len(b)
 	}
 	texts := string(b)
-	start := 0
 	for i := range vs.n {
-		vs.n[i].Value = texts[start:ends[i]]
-		start = ends[i]
+		vs.n[i].Value = texts[starts[i]:ends[i]]
 	}
 
 	ns, ms := &vs.n, &vs.m
