@@ -217,7 +217,9 @@ func (c *Client) writeEvents(ctx context.Context, typ string, es []Entity) ([]It
 }
 
 // ListJobMetrics returns one page of a job's measurements of one metric
-// within the time range, oldest first.
+// within the time range, oldest first. With name "" it lists every metric
+// of the job, by name and then time; a time range then needs a name, since
+// the job's measurements are sorted by name first.
 func (c *Client) ListJobMetrics(ctx context.Context, jobID, name string, r TimeRange,
 	opts ListOptions) (PageOf[JobMetric], error) {
 	if err := r.check("ListJobMetrics"); err != nil {
@@ -225,9 +227,17 @@ func (c *Client) ListJobMetrics(ctx context.Context, jobID, name string, r TimeR
 	}
 	from, to := r.bounds()
 	q := Query{PK: jobPK(jobID), SK: jobMetricBetween(name, from, to), Type: TypeJobMetric}
+	what := fmt.Sprintf("metric %q", name)
+	if name == "" {
+		if r != (TimeRange{}) {
+			return PageOf[JobMetric]{}, fmt.Errorf("list job metrics: %w",
+				Invalid("ListJobMetrics", "name", "is needed with a time range", nil))
+		}
+		q.SK, what = jobMetricsPrefix(), "metrics"
+	}
 	page, err := listPage[JobMetric](ctx, c, q, opts)
 	if err != nil {
-		return PageOf[JobMetric]{}, fmt.Errorf("list metric %q of job %s: %w", name, jobID, err)
+		return PageOf[JobMetric]{}, fmt.Errorf("list %s of job %s: %w", what, jobID, err)
 	}
 	return page, nil
 }

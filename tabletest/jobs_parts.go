@@ -175,6 +175,27 @@ func checkMetrics(j *jobC) {
 		rd.ListOptions{})
 	j.wantInvalid(err, "list metrics of a range that ends before it starts")
 
+	// Every metric of a job: by name, then time, and none of another job.
+	// ms holds each metric's measurements oldest first.
+	of := func(name string) []string {
+		var out []string
+		for _, m := range ms {
+			if m.JobID == a.ID && m.Name == name {
+				out = append(out, name+" "+metricText(m))
+			}
+		}
+		return out
+	}
+	every, _ := jtPages(j, "every metric of a job", 17,
+		func(o rd.ListOptions) (rd.PageOf[rd.JobMetric], error) {
+			return j.cl.ListJobMetrics(j.Ctx, a.ID, "", rd.TimeRange{}, o)
+		})
+	j.wantSeq("every metric of a job", jtMap(every, func(m rd.JobMetric) string {
+		return m.Name + " " + metricText(m)
+	}), append(of("accuracy"), of("loss")...))
+	_, err = j.cl.ListJobMetrics(j.Ctx, a.ID, "", rd.TimeRange{From: jtAt(5)}, rd.ListOptions{})
+	j.wantInvalid(err, "list every metric of a job within a time range")
+
 	// A batch with one bad measurement writes none of them.
 	good := jtMetric(a.ID, "lr", 1)
 	bad := jtMetric(a.ID, "", 2)

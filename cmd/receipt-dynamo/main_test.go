@@ -365,8 +365,8 @@ func scenario(t *testing.T, r, other *runner, p plan) {
 	other.ok("restore", backup)
 	after := other.backupLines("")
 	if len(before) != imp.Items+simp.Items+extraItems(withTx) {
-		t.Errorf("the backup holds %d items, the imports stored %d", len(before),
-			imp.Items+simp.Items)
+		t.Errorf("the backup holds %d items, the imports stored %d and the scenarios %d",
+			len(before), imp.Items+simp.Items, extraItems(withTx))
 	}
 	if !slices.Equal(before, after) {
 		t.Errorf("the restored store differs: %d items backed up, %d after restore",
@@ -391,8 +391,9 @@ func extraItems(withTx bool) int {
 	if !withTx {
 		return 0
 	}
-	// jobScenario: instance, job, 2 status entries, queue, assignment.
-	return 6
+	// jobScenario: instance, job, 2 status entries, queue, assignment and
+	// 3 measurements.
+	return 9
 }
 
 // tagScenario adds, validates and removes a tag on an OCR word.
@@ -469,6 +470,32 @@ func jobScenario(t *testing.T, r *runner) {
 	if show.Job.Status != "succeeded" || len(show.History) != 2 ||
 		show.History[0].Status != "running" || show.History[1].Message != "done" {
 		t.Errorf("job show = %+v", show)
+	}
+
+	// Metrics: two of one, one of another, listed by name or all at once.
+	r.ok("job", "metric", job.JobID, "loss", "0.5", "--step", "1")
+	r.ok("job", "metric", job.JobID, "loss", "0.25", "--step", "2")
+	r.ok("job", "metric", job.JobID, "f1", `{"total": 0.9}`)
+	type metric struct {
+		Name  string `json:"metric_name"`
+		Value any    `json:"value"`
+		Step  *int   `json:"step"`
+	}
+	var loss, every []metric
+	r.okJSON(&loss, "job", "metric", job.JobID, "loss")
+	r.okJSON(&every, "job", "metric", job.JobID)
+	text := func(ms []metric) string {
+		var b strings.Builder
+		for _, m := range ms {
+			fmt.Fprintf(&b, "%s=%v ", m.Name, m.Value)
+		}
+		return b.String()
+	}
+	if got := text(loss); got != "loss=0.5 loss=0.25 " {
+		t.Errorf("job metric JOB loss lists %s", got)
+	}
+	if got := text(every); got != "f1=map[total:0.9] loss=0.5 loss=0.25 " {
+		t.Errorf("job metric JOB lists %s", got)
 	}
 }
 

@@ -424,9 +424,6 @@ func (a *app) runJobLog(ctx context.Context, o *jobLogOptions) error {
 }
 
 // ---- job metric
-//
-// TODO(cli): listing needs the metric's NAME: the client lists the
-// measurements of one metric, not every metric of a job.
 
 type jobMetricOptions struct {
 	listOptions
@@ -438,14 +435,16 @@ func newJobMetricCmd(runF func(context.Context, *jobMetricOptions) error) *cobra
 	o := &jobMetricOptions{}
 	var step, epoch int
 	c := &cobra.Command{
-		Use:   "metric JOB_ID NAME [VALUE]",
-		Short: "Record a measurement of a job, or list those of one metric",
-		Long: `Record a measurement of a job's metric (VALUE a number or a JSON object),
-or, without VALUE, list the job's measurements of the metric, oldest first.`,
+		Use:   "metric JOB_ID [NAME [VALUE]]",
+		Short: "Record a measurement of a job, or list its metrics",
+		Long: `Record a measurement of a job's metric (VALUE a number or a JSON object);
+without VALUE, list the job's measurements of the metric NAME, oldest first;
+without NAME, list every metric of the job, by name and then time.`,
 		Example: `  receipt-dynamo job metric "$JOB" loss 0.173 --step 1200 --epoch 3
   receipt-dynamo job metric "$JOB" f1 '{"total": 0.91, "date": 0.88}'
-  receipt-dynamo job metric "$JOB" loss --json`,
-		Args: rangeArgs(2, 3, "JOB_ID NAME [VALUE]"),
+  receipt-dynamo job metric "$JOB" loss --json
+  receipt-dynamo job metric "$JOB"`,
+		Args: rangeArgs(1, 3, "JOB_ID [NAME [VALUE]]"),
 	}
 	f := c.Flags()
 	f.StringVar(&o.Metric.Unit, "unit", "", "the value's unit")
@@ -457,6 +456,9 @@ or, without VALUE, list the job's measurements of the metric, oldest first.`,
 		var err error
 		if m.JobID, err = parseUUID("JOB_ID", args[0]); err != nil {
 			return err
+		}
+		if len(args) == 1 {
+			return o.check()
 		}
 		m.Name = args[1]
 		if m.Name == "" {

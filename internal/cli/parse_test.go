@@ -243,6 +243,9 @@ func TestParseJob(t *testing.T) {
 				Name: "f1", Value: map[string]any{"total": json.Number("0.9")}}}},
 		{name: "list", args: []string{job1, "loss"},
 			want: &jobMetricOptions{Metric: rd.JobMetric{JobID: job1, Name: "loss"}}},
+		{name: "every", args: []string{job1},
+			want: &jobMetricOptions{Metric: rd.JobMetric{JobID: job1}}},
+		{name: "empty name", args: []string{job1, ""}, wantErr: "NAME must not be empty"},
 		{name: "value", args: []string{job1, "loss", "low"},
 			wantErr: "VALUE must be a number or a JSON object"},
 	})
