@@ -26,8 +26,10 @@ import (
 //     stored and pending or interrupted;
 //  3. add the job's status entry "running" at the claim's time, if new;
 //  4. put the assignment INSTANCE#n / JOB#j with status running, the claim's
-//     time and the queue's name (queue_name, an attribute the item format
-//     does not list and the decoder ignores);
+//     time, the queue's name and the entry's priority and enqueue time
+//     (queue_name, queue_priority, queue_enqueued_at: attributes the item
+//     format does not list and the decoder ignores), so that GetClaim can
+//     give the claim back to any process;
 //  5. require the instance to be registered.
 //
 // Why no job is taken twice: action 0 succeeds for one transaction only.
@@ -73,9 +75,13 @@ var (
 // claimRounds bounds the rounds of read and claim attempts of one Claim.
 const claimRounds = 16
 
-// attrClaimQueue names, on an assignment made by Claim, the queue the job
-// was claimed from.
-const attrClaimQueue = "queue_name"
+// The attributes that an assignment made by Claim adds: the queue the job
+// was claimed from, and the priority and enqueue time of the entry taken.
+const (
+	attrClaimQueue      = "queue_name"
+	attrClaimPriority   = "queue_priority"
+	attrClaimEnqueuedAt = "queue_enqueued_at"
+)
 
 // Claim is a job that an instance took from a queue.
 type Claim struct {
@@ -229,6 +235,8 @@ func (c *Client) claimActions(st queueState, cl Claim) ([]TxAction, error) {
 		return nil, err
 	}
 	ijItem[attrClaimQueue] = s(cl.Queue)
+	ijItem[attrClaimPriority] = s(string(cl.Entry.Priority))
+	ijItem[attrClaimEnqueuedAt] = s(FormatTime(cl.Entry.EnqueuedAt))
 	status := JobStatus{JobID: cl.JobID, Status: JobRunning, UpdatedAt: cl.ClaimedAt,
 		Message: "claimed from queue " + cl.Queue, UpdatedBy: cl.InstanceID,
 		InstanceID: cl.InstanceID}
@@ -294,10 +302,7 @@ func (c *Client) FinishClaim(ctx context.Context, cl Claim, outcome JobState,
 	assignment := map[JobState]AssignmentState{JobSucceeded: AssignmentCompleted,
 		JobFailed: AssignmentFailed, JobCancelled: AssignmentCancelled}[st]
 	end := claimEnd{op: "finish claim", assignment: assignment, job: st, message: message}
-	if err := c.endClaim(ctx, cl, end); err != nil {
-		return fmt.Errorf("finish claim: %w", err)
-	}
-	return nil
+	return opError(end.op, c.endClaim(ctx, cl, end))
 }
 
 // ReleaseClaim gives a claimed job back to its queue, as if it had not been
@@ -311,10 +316,16 @@ func (c *Client) FinishClaim(ctx context.Context, cl Claim, outcome JobState,
 func (c *Client) ReleaseClaim(ctx context.Context, cl Claim, message string) error {
 	end := claimEnd{op: "release claim", assignment: AssignmentCancelled, job: JobPending,
 		requeue: true, message: message}
-	if err := c.endClaim(ctx, cl, end); err != nil {
-		return fmt.Errorf("release claim: %w", err)
+	return opError(end.op, c.endClaim(ctx, cl, end))
+}
+
+// opError prefixes err with op, unless it is an *ItemError, which names
+// its operation itself.
+func opError(op string, err error) error {
+	if _, ok := err.(*ItemError); ok || err == nil {
+		return err
 	}
-	return nil
+	return fmt.Errorf("%s: %w", op, err)
 }
 
 // RecoverInstance puts back into their queues the jobs that Claim gave the
@@ -322,8 +333,8 @@ func (c *Client) ReleaseClaim(ctx context.Context, cl Claim, message string) err
 // was terminated with work in hand. Each job becomes interrupted (Claim
 // takes interrupted jobs again), its assignment failed, and the queue's
 // counters are corrected, one transaction per job; the claims recovered
-// are returned. A job re-enters its queue with its own priority, enqueued
-// at the time it was claimed.
+// are returned. A job re-enters its queue with the entry Claim took (see
+// GetClaim).
 //
 // Only call it for an instance that will not finish its claims: a claim
 // recovered and then finished by its instance fails with ErrConditionFailed.
@@ -337,17 +348,12 @@ func (c *Client) RecoverInstance(ctx context.Context, instanceID, message string
 	}
 	var recovered []Claim
 	for _, it := range items {
-		queue := stringAttr(it, attrClaimQueue)
-		ij, err := Decode[InstanceJob](it)
+		cl, ij, err := c.claimOf(ctx, it)
 		if err != nil {
 			return recovered, fmt.Errorf("recover instance %s: %w", instanceID, err)
 		}
-		if queue == "" || ij.Status != AssignmentRunning {
+		if cl.Queue == "" || ij.Status != AssignmentRunning {
 			continue
-		}
-		cl, err := c.claimOf(ctx, queue, ij)
-		if err != nil {
-			return recovered, fmt.Errorf("recover instance %s: %w", instanceID, err)
 		}
 		end := claimEnd{op: "recover claim", assignment: AssignmentFailed, job: JobInterrupted,
 			requeue: true, message: message}
@@ -363,21 +369,67 @@ func (c *Client) RecoverInstance(ctx context.Context, instanceID, message string
 	return recovered, nil
 }
 
-// claimOf rebuilds the claim behind a running assignment made by Claim. The
-// entry to restore gets the job's priority (medium if the job is gone) and
-// the claim's time as its enqueue time.
-func (c *Client) claimOf(ctx context.Context, queue string, ij InstanceJob) (Claim, error) {
-	priority := PriorityMedium
-	j, err := c.GetJob(ctx, ij.JobID)
-	switch {
-	case err == nil:
-		priority = j.Priority
-	case !errors.Is(err, ErrNotFound):
-		return Claim{}, err
+// GetClaim returns the claim behind the assignment of the job to the
+// instance, as Claim returned it, for FinishClaim or ReleaseClaim in
+// another process than the claiming one. It fails with an *ItemError
+// matching ErrNotFound when there is no such assignment or when it was made
+// by AssignJob, which names no queue. The claim may have ended already:
+// ending it again fails with ErrConditionFailed.
+func (c *Client) GetClaim(ctx context.Context, instanceID, jobID string) (Claim, error) {
+	k := InstanceJobKey(instanceID, jobID)
+	it, err := c.table.Get(ctx, k)
+	if errors.Is(err, ErrNotFound) {
+		return Claim{}, &ItemError{Op: "get claim", Type: TypeInstanceJob, Key: k,
+			Err: ErrNotFound}
+	}
+	if err != nil {
+		return Claim{}, fmt.Errorf("get claim: %w", err)
+	}
+	cl, _, err := c.claimOf(ctx, it)
+	if err == nil && cl.Queue == "" {
+		err = &ItemError{Op: "get claim", Type: TypeInstanceJob, Key: k,
+			Err: fmt.Errorf("the job was assigned, not claimed from a queue: %w", ErrNotFound)}
+	}
+	if err != nil {
+		return Claim{}, fmt.Errorf("get claim: %w", err)
+	}
+	return cl, nil
+}
+
+// claimOf rebuilds the claim behind an assignment item; its Queue is ""
+// when the assignment was not made by Claim. An assignment written before
+// the entry was recorded on it gets, as the entry to restore, the job's
+// priority (medium if the job is gone) and the claim's time as its enqueue
+// time.
+func (c *Client) claimOf(ctx context.Context, it Item) (Claim, InstanceJob, error) {
+	ij, err := Decode[InstanceJob](it)
+	if err != nil {
+		return Claim{}, InstanceJob{}, err
+	}
+	queue := stringAttr(it, attrClaimQueue)
+	if queue == "" {
+		return Claim{}, ij, nil
+	}
+	entry := QueueJob{QueueName: queue, JobID: ij.JobID, EnqueuedAt: ij.AssignedAt,
+		Priority: PriorityMedium}
+	d := newDecoder(TypeInstanceJob, it)
+	priority := readJobEnum(d, attrClaimPriority, false, ParsePriority)
+	enqueued := jobTime(d, attrClaimEnqueuedAt, false)
+	if d.err != nil {
+		return Claim{}, ij, d.err
+	}
+	if priority != "" && !enqueued.IsZero() {
+		entry.Priority, entry.EnqueuedAt = priority, enqueued
+	} else {
+		switch j, err := c.GetJob(ctx, ij.JobID); {
+		case err == nil:
+			entry.Priority = j.Priority
+		case !errors.Is(err, ErrNotFound):
+			return Claim{}, ij, err
+		}
 	}
 	return Claim{Queue: queue, InstanceID: ij.InstanceID, JobID: ij.JobID,
-		ClaimedAt: ij.AssignedAt, Entry: QueueJob{QueueName: queue, JobID: ij.JobID,
-			EnqueuedAt: ij.AssignedAt, Priority: priority}}, nil
+		ClaimedAt: ij.AssignedAt, Entry: entry}, ij, nil
 }
 
 // claimEnd says how a claim ends.

@@ -136,6 +136,8 @@ func checkAssignments(j *jobC) {
 	j.noErr(assign(i1, j1), "assign")
 	j.noErr(assign(i1, j2), "assign")
 	j.noErr(assign(i2, j1), "assign")
+	_, err := j.cl.GetClaim(j.Ctx, i1.ID, j1.ID)
+	j.wantItemErr(err, rd.ErrNotFound, "get the claim of an assignment made by AssignJob")
 
 	ij, err := j.cl.GetInstanceJob(j.Ctx, i1.ID, j1.ID)
 	j.noErr(err, "get assignment")
@@ -413,7 +415,18 @@ func checkClaim(j *jobC) {
 		"finish a claim as pending")
 	j.wantLoad("one finished", "gpu", 2, 1)
 
-	j.noErr(j.cl.ReleaseClaim(j.Ctx, ca, "preempted"), "release claim")
+	// Another process releases a's claim: GetClaim gives it back whole,
+	// and the entry returns as it was taken.
+	got, err := j.cl.GetClaim(j.Ctx, i2.ID, a.ID)
+	j.noErr(err, "get the claim of a")
+	if got.Queue != ca.Queue || got.InstanceID != ca.InstanceID || got.JobID != ca.JobID ||
+		!got.ClaimedAt.Equal(ca.ClaimedAt) || got.Entry.Priority != ca.Entry.Priority ||
+		!got.Entry.EnqueuedAt.Equal(ca.Entry.EnqueuedAt) {
+		j.Errorf("GetClaim = %+v, want the claim %+v", got, ca)
+	}
+	_, err = j.cl.GetClaim(j.Ctx, i1.ID, a.ID)
+	j.wantItemErr(err, rd.ErrNotFound, "get a claim the instance never made")
+	j.noErr(j.cl.ReleaseClaim(j.Ctx, got, "preempted"), "release claim")
 	if st := status(a); st != rd.JobPending {
 		j.Errorf("released job is %s, want pending", st)
 	}
@@ -421,6 +434,11 @@ func checkClaim(j *jobC) {
 	order, _ := j.cl.ListQueueJobs(j.Ctx, "gpu", rd.ListOptions{})
 	j.wantSeq("queue after the release", jtMap(order.Items, entryID),
 		[]string{a.ID, b.ID, c.ID})
+	if e := order.Items[0]; len(order.Items) == 3 &&
+		(e.Priority != ca.Entry.Priority || !e.EnqueuedAt.Equal(ca.Entry.EnqueuedAt)) {
+		j.Errorf("released entry is %s enqueued at %s, want %s at %s", e.Priority,
+			e.EnqueuedAt, ca.Entry.Priority, ca.Entry.EnqueuedAt)
+	}
 
 	// A job cancelled while it waits is dropped by the next claim.
 	_, err = j.cl.RecordJobStatus(j.Ctx, rd.JobStatus{JobID: a.ID, Status: rd.JobCancelled})

@@ -391,9 +391,9 @@ func extraItems(withTx bool) int {
 	if !withTx {
 		return 0
 	}
-	// jobScenario: instance, job, 2 status entries, queue, assignment and
+	// jobScenario: instance, job, 4 status entries, queue, assignment and
 	// 3 measurements.
-	return 9
+	return 11
 }
 
 // tagScenario adds, validates and removes a tag on an OCR word.
@@ -456,6 +456,24 @@ func jobScenario(t *testing.T, r *runner) {
 	}
 	r.fails(3, []string{`queue "training"`}, "queue", "claim", "training", "--instance",
 		in.InstanceID)
+
+	// Released, the job waits again and the next claim takes it.
+	var released struct {
+		Status string `json:"status"`
+	}
+	r.okJSON(&released, "queue", "release", "training", job.JobID, "--instance",
+		in.InstanceID, "--message", "preempted")
+	if released.Status != "pending" {
+		t.Errorf("queue release left the job %s", released.Status)
+	}
+	r.fails(1, []string{"the claim of job " + job.JobID, "has ended already"}, "queue",
+		"release", "training", job.JobID, "--instance", in.InstanceID)
+	r.okJSON(&claim, "queue", "claim", "training", "--instance", in.InstanceID)
+	if claim.JobID != job.JobID {
+		t.Errorf("queue claim after the release took %q, want %s", claim.JobID, job.JobID)
+	}
+	r.fails(3, []string{`claimed from queue "training"`}, "queue", "finish", "other",
+		job.JobID, "--instance", in.InstanceID)
 	r.ok("queue", "finish", "training", job.JobID, "--instance", in.InstanceID, "--status",
 		"succeeded", "--message", "done")
 
@@ -467,9 +485,15 @@ func jobScenario(t *testing.T, r *runner) {
 		} `json:"history"`
 	}
 	r.okJSON(&show, "job", "show", job.JobID)
-	if show.Job.Status != "succeeded" || len(show.History) != 2 ||
-		show.History[0].Status != "running" || show.History[1].Message != "done" {
-		t.Errorf("job show = %+v", show)
+	var history []string
+	for _, h := range show.History {
+		history = append(history, h.Status+" "+h.Message)
+	}
+	want := []string{"running claimed from queue training", "pending preempted",
+		"running claimed from queue training", "succeeded done"}
+	if show.Job.Status != "succeeded" || !slices.Equal(history, want) {
+		t.Errorf("job show: %s with history %q, want succeeded with %q", show.Job.Status,
+			history, want)
 	}
 
 	// Metrics: two of one, one of another, listed by name or all at once.

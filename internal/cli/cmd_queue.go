@@ -19,7 +19,7 @@ func (a *app) queueCmd() *cobra.Command {
 		Long: `Queues hold pending jobs until an instance claims one. A claim takes the
 waiting job of highest priority that has waited longest, and never more
 than the queue's --max-concurrent jobs run at once; "queue finish" ends a
-claim with the job's outcome.`,
+claim with the job's outcome and "queue release" gives the job back.`,
 		Args: cobra.NoArgs,
 	}
 	c.AddCommand(
@@ -29,6 +29,7 @@ claim with the job's outcome.`,
 		newQueueEnqueueCmd(run(a, a.runQueueEnqueue)),
 		newQueueClaimCmd(run(a, a.runQueueClaim)),
 		newQueueFinishCmd(run(a, a.runQueueFinish)),
+		newQueueReleaseCmd(run(a, a.runQueueRelease)),
 	)
 	return c
 }
@@ -281,10 +282,6 @@ func (a *app) runQueueClaim(ctx context.Context, o *queueClaimOptions) error {
 }
 
 // ---- queue finish
-//
-// TODO(cli): no "queue release": ReleaseClaim needs the queue entry as it
-// was claimed, which only the claiming process holds; a claim could record
-// it on its assignment.
 
 type queueFinishOptions struct {
 	Queue      string
@@ -337,15 +334,94 @@ func (a *app) runQueueFinish(ctx context.Context, o *queueFinishOptions) error {
 	if err != nil {
 		return err
 	}
-	// The claim is identified by its assignment's time, read back here.
-	ij, err := st.client.GetInstanceJob(ctx, o.InstanceID, o.JobID)
+	cl, err := a.claimOf(ctx, st, o.Queue, o.JobID, o.InstanceID)
 	if err != nil {
-		return a.notFound(err, "claim of job %s by instance %s", o.JobID, o.InstanceID)
+		return err
 	}
-	cl := rd.Claim{Queue: o.Queue, InstanceID: o.InstanceID, JobID: o.JobID,
-		ClaimedAt: ij.AssignedAt}
 	if err := st.client.FinishClaim(ctx, cl, o.Outcome, o.Message); err != nil {
+		return a.claimErr(err, cl)
+	}
+	j, err := st.client.GetJob(ctx, o.JobID)
+	if err != nil {
 		return a.tableErr(err)
+	}
+	return a.printJob(j)
+}
+
+// claimOf reads the instance's claim of the job back from its assignment,
+// and requires it to come from queue.
+func (a *app) claimOf(ctx context.Context, st *store, queue, jobID, instanceID string) (rd.Claim,
+	error) {
+	cl, err := st.client.GetClaim(ctx, instanceID, jobID)
+	if err != nil {
+		return rd.Claim{}, a.notFound(err, "claim of job %s by instance %s", jobID, instanceID)
+	}
+	if cl.Queue != queue {
+		return rd.Claim{}, fmt.Errorf("claim of job %s from queue %q: the job was claimed "+
+			"from queue %q: %w", jobID, queue, cl.Queue, rd.ErrNotFound)
+	}
+	return cl, nil
+}
+
+// claimErr explains the failure to end a claim that has ended already.
+func (a *app) claimErr(err error, cl rd.Claim) error {
+	if errors.Is(err, rd.ErrConditionFailed) {
+		return fmt.Errorf("the claim of job %s by instance %s, made at %s, has ended already "+
+			"(finished, released or recovered): %w", cl.JobID, cl.InstanceID,
+			rd.FormatTime(cl.ClaimedAt), err)
+	}
+	return a.tableErr(err)
+}
+
+// ---- queue release
+
+type queueReleaseOptions struct {
+	Queue      string
+	JobID      string
+	InstanceID string
+	Message    string
+}
+
+func newQueueReleaseCmd(runF func(context.Context, *queueReleaseOptions) error) *cobra.Command {
+	o := &queueReleaseOptions{}
+	var instance string
+	c := &cobra.Command{
+		Use:   "release QUEUE JOB_ID --instance INSTANCE_ID",
+		Short: "Give a claimed job back to its queue",
+		Long: `Give the instance's claim of the job back to the queue, as if it had not been
+claimed: the entry returns with its priority and enqueue time, the job is
+pending again (with a status entry holding the message), the assignment is
+cancelled and the queue runs one job fewer, in one transaction.`,
+		Example: `  receipt-dynamo queue release training "$JOB" --instance "$INSTANCE" --message preempted`,
+		Args:    exactArgs(2, "QUEUE and JOB_ID"),
+	}
+	c.Flags().StringVar(&instance, "instance", "", "the `INSTANCE_ID` that claimed the job")
+	c.Flags().StringVar(&o.Message, "message", "", "a message for the status history")
+	return command(c, o, func(args []string) error {
+		o.Queue = args[0]
+		var err error
+		if o.JobID, err = parseUUID("JOB_ID", args[1]); err != nil {
+			return err
+		}
+		if instance == "" {
+			return usagef("give --instance INSTANCE_ID")
+		}
+		o.InstanceID, err = parseUUID("--instance", instance)
+		return err
+	}, runF)
+}
+
+func (a *app) runQueueRelease(ctx context.Context, o *queueReleaseOptions) error {
+	st, err := a.openStore(ctx, needTable)
+	if err != nil {
+		return err
+	}
+	cl, err := a.claimOf(ctx, st, o.Queue, o.JobID, o.InstanceID)
+	if err != nil {
+		return err
+	}
+	if err := st.client.ReleaseClaim(ctx, cl, o.Message); err != nil {
+		return a.claimErr(err, cl)
 	}
 	j, err := st.client.GetJob(ctx, o.JobID)
 	if err != nil {

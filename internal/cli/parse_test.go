@@ -293,6 +293,14 @@ func TestParseQueueAndInstance(t *testing.T) {
 		{name: "not final", args: []string{"training", job1, "--instance", inst, "--status",
 			"running"}, wantErr: "--status must be succeeded, failed or cancelled"},
 	})
+	runParseCases(t, newQueueReleaseCmd, []parseCase[queueReleaseOptions]{
+		{name: "ok", args: []string{"training", job1, "--instance", inst, "--message", "spot"},
+			want: &queueReleaseOptions{Queue: "training", JobID: job1, InstanceID: inst,
+				Message: "spot"}},
+		{name: "no instance", args: []string{"training", job1}, wantErr: "give --instance"},
+		{name: "bad job", args: []string{"training", "x", "--instance", inst},
+			wantErr: "JOB_ID"},
+	})
 	got, err := parse(newInstanceRegisterCmd, "--type", "g5", "--zone", "z", "--gpus", "4",
 		"--spot", "--id", inst)
 	want := rd.Instance{ID: inst, InstanceType: "g5", AvailabilityZone: "z", GPUCount: 4,
