@@ -281,19 +281,76 @@ func (a *app) runQueueClaim(ctx context.Context, o *queueClaimOptions) error {
 		{"enqueued_at", v.EnqueuedAt}}, v)
 }
 
-// ---- queue finish
+// ---- queue finish and release
 
-type queueFinishOptions struct {
+// claimRef names a claim, as finish and release take it: QUEUE JOB_ID
+// --instance INSTANCE_ID, with a message for the job's status history.
+type claimRef struct {
 	Queue      string
 	JobID      string
 	InstanceID string
-	Outcome    rd.JobState
 	Message    string
+}
+
+// addClaimFlags adds the flags of a claimRef to c and returns the parser of
+// its arguments.
+func addClaimFlags(c *cobra.Command, r *claimRef) func(args []string) error {
+	var instance string
+	c.Flags().StringVar(&instance, "instance", "", "the `INSTANCE_ID` that claimed the job")
+	c.Flags().StringVar(&r.Message, "message", "", "a message for the status history")
+	return func(args []string) error {
+		r.Queue = args[0]
+		var err error
+		if r.JobID, err = parseUUID("JOB_ID", args[1]); err != nil {
+			return err
+		}
+		if instance == "" {
+			return usagef("give --instance INSTANCE_ID")
+		}
+		r.InstanceID, err = parseUUID("--instance", instance)
+		return err
+	}
+}
+
+// endClaim reads the claim back from its assignment, ends it with end and
+// prints the job as it is afterwards.
+func (a *app) endClaim(ctx context.Context, r claimRef,
+	end func(*rd.Client, rd.Claim) error) error {
+	st, err := a.openStore(ctx, needTable)
+	if err != nil {
+		return err
+	}
+	cl, err := st.client.GetClaim(ctx, r.InstanceID, r.JobID)
+	if err != nil {
+		return a.notFound(err, "claim of job %s by instance %s", r.JobID, r.InstanceID)
+	}
+	if cl.Queue != r.Queue {
+		return fmt.Errorf("claim of job %s from queue %q: the job was claimed from queue %q: %w",
+			r.JobID, r.Queue, cl.Queue, rd.ErrNotFound)
+	}
+	if err := end(st.client, cl); err != nil {
+		if errors.Is(err, rd.ErrConditionFailed) {
+			return fmt.Errorf("the claim of job %s by instance %s, made at %s, has ended "+
+				"already (finished, released or recovered): %w", cl.JobID, cl.InstanceID,
+				rd.FormatTime(cl.ClaimedAt), err)
+		}
+		return a.tableErr(err)
+	}
+	j, err := st.client.GetJob(ctx, r.JobID)
+	if err != nil {
+		return a.tableErr(err)
+	}
+	return a.printJob(j)
+}
+
+type queueFinishOptions struct {
+	claimRef
+	Outcome rd.JobState
 }
 
 func newQueueFinishCmd(runF func(context.Context, *queueFinishOptions) error) *cobra.Command {
 	o := &queueFinishOptions{}
-	var instance, status string
+	var status string
 	c := &cobra.Command{
 		Use:   "finish QUEUE JOB_ID --instance INSTANCE_ID --status STATUS",
 		Short: "End a claim with the job's outcome",
@@ -304,21 +361,13 @@ ends and the queue runs one job fewer, in one transaction.`,
   receipt-dynamo queue finish training "$JOB" --instance "$INSTANCE" --status failed`,
 		Args: exactArgs(2, "QUEUE and JOB_ID"),
 	}
-	c.Flags().StringVar(&instance, "instance", "", "the `INSTANCE_ID` that claimed the job")
+	parseRef := addClaimFlags(c, &o.claimRef)
 	c.Flags().StringVar(&status, "status", "succeeded", "succeeded, failed or cancelled")
-	c.Flags().StringVar(&o.Message, "message", "", "a message for the status history")
 	return command(c, o, func(args []string) error {
-		o.Queue = args[0]
+		if err := parseRef(args); err != nil {
+			return err
+		}
 		var err error
-		if o.JobID, err = parseUUID("JOB_ID", args[1]); err != nil {
-			return err
-		}
-		if instance == "" {
-			return usagef("give --instance INSTANCE_ID")
-		}
-		if o.InstanceID, err = parseUUID("--instance", instance); err != nil {
-			return err
-		}
 		if o.Outcome, err = parseEnum("--status", status, rd.ParseJobState); err != nil {
 			return err
 		}
@@ -330,61 +379,17 @@ ends and the queue runs one job fewer, in one transaction.`,
 }
 
 func (a *app) runQueueFinish(ctx context.Context, o *queueFinishOptions) error {
-	st, err := a.openStore(ctx, needTable)
-	if err != nil {
-		return err
-	}
-	cl, err := a.claimOf(ctx, st, o.Queue, o.JobID, o.InstanceID)
-	if err != nil {
-		return err
-	}
-	if err := st.client.FinishClaim(ctx, cl, o.Outcome, o.Message); err != nil {
-		return a.claimErr(err, cl)
-	}
-	j, err := st.client.GetJob(ctx, o.JobID)
-	if err != nil {
-		return a.tableErr(err)
-	}
-	return a.printJob(j)
+	return a.endClaim(ctx, o.claimRef, func(c *rd.Client, cl rd.Claim) error {
+		return c.FinishClaim(ctx, cl, o.Outcome, o.Message)
+	})
 }
-
-// claimOf reads the instance's claim of the job back from its assignment,
-// and requires it to come from queue.
-func (a *app) claimOf(ctx context.Context, st *store, queue, jobID, instanceID string) (rd.Claim,
-	error) {
-	cl, err := st.client.GetClaim(ctx, instanceID, jobID)
-	if err != nil {
-		return rd.Claim{}, a.notFound(err, "claim of job %s by instance %s", jobID, instanceID)
-	}
-	if cl.Queue != queue {
-		return rd.Claim{}, fmt.Errorf("claim of job %s from queue %q: the job was claimed "+
-			"from queue %q: %w", jobID, queue, cl.Queue, rd.ErrNotFound)
-	}
-	return cl, nil
-}
-
-// claimErr explains the failure to end a claim that has ended already.
-func (a *app) claimErr(err error, cl rd.Claim) error {
-	if errors.Is(err, rd.ErrConditionFailed) {
-		return fmt.Errorf("the claim of job %s by instance %s, made at %s, has ended already "+
-			"(finished, released or recovered): %w", cl.JobID, cl.InstanceID,
-			rd.FormatTime(cl.ClaimedAt), err)
-	}
-	return a.tableErr(err)
-}
-
-// ---- queue release
 
 type queueReleaseOptions struct {
-	Queue      string
-	JobID      string
-	InstanceID string
-	Message    string
+	claimRef
 }
 
 func newQueueReleaseCmd(runF func(context.Context, *queueReleaseOptions) error) *cobra.Command {
 	o := &queueReleaseOptions{}
-	var instance string
 	c := &cobra.Command{
 		Use:   "release QUEUE JOB_ID --instance INSTANCE_ID",
 		Short: "Give a claimed job back to its queue",
@@ -395,39 +400,13 @@ cancelled and the queue runs one job fewer, in one transaction.`,
 		Example: `  receipt-dynamo queue release training "$JOB" --instance "$INSTANCE" --message preempted`,
 		Args:    exactArgs(2, "QUEUE and JOB_ID"),
 	}
-	c.Flags().StringVar(&instance, "instance", "", "the `INSTANCE_ID` that claimed the job")
-	c.Flags().StringVar(&o.Message, "message", "", "a message for the status history")
-	return command(c, o, func(args []string) error {
-		o.Queue = args[0]
-		var err error
-		if o.JobID, err = parseUUID("JOB_ID", args[1]); err != nil {
-			return err
-		}
-		if instance == "" {
-			return usagef("give --instance INSTANCE_ID")
-		}
-		o.InstanceID, err = parseUUID("--instance", instance)
-		return err
-	}, runF)
+	return command(c, o, addClaimFlags(c, &o.claimRef), runF)
 }
 
 func (a *app) runQueueRelease(ctx context.Context, o *queueReleaseOptions) error {
-	st, err := a.openStore(ctx, needTable)
-	if err != nil {
-		return err
-	}
-	cl, err := a.claimOf(ctx, st, o.Queue, o.JobID, o.InstanceID)
-	if err != nil {
-		return err
-	}
-	if err := st.client.ReleaseClaim(ctx, cl, o.Message); err != nil {
-		return a.claimErr(err, cl)
-	}
-	j, err := st.client.GetJob(ctx, o.JobID)
-	if err != nil {
-		return a.tableErr(err)
-	}
-	return a.printJob(j)
+	return a.endClaim(ctx, o.claimRef, func(c *rd.Client, cl rd.Claim) error {
+		return c.ReleaseClaim(ctx, cl, o.Message)
+	})
 }
 
 // ---- instances

@@ -288,15 +288,15 @@ func TestParseQueueAndInstance(t *testing.T) {
 	})
 	runParseCases(t, newQueueFinishCmd, []parseCase[queueFinishOptions]{
 		{name: "ok", args: []string{"training", job1, "--instance", inst, "--status", "failed",
-			"--message", "oom"}, want: &queueFinishOptions{Queue: "training", JobID: job1,
-			InstanceID: inst, Outcome: rd.JobFailed, Message: "oom"}},
+			"--message", "oom"}, want: &queueFinishOptions{claimRef: claimRef{Queue: "training",
+			JobID: job1, InstanceID: inst, Message: "oom"}, Outcome: rd.JobFailed}},
 		{name: "not final", args: []string{"training", job1, "--instance", inst, "--status",
 			"running"}, wantErr: "--status must be succeeded, failed or cancelled"},
 	})
 	runParseCases(t, newQueueReleaseCmd, []parseCase[queueReleaseOptions]{
 		{name: "ok", args: []string{"training", job1, "--instance", inst, "--message", "spot"},
-			want: &queueReleaseOptions{Queue: "training", JobID: job1, InstanceID: inst,
-				Message: "spot"}},
+			want: &queueReleaseOptions{claimRef{Queue: "training", JobID: job1,
+				InstanceID: inst, Message: "spot"}}},
 		{name: "no instance", args: []string{"training", job1}, wantErr: "give --instance"},
 		{name: "bad job", args: []string{"training", "x", "--instance", inst},
 			wantErr: "JOB_ID"},
