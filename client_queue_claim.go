@@ -386,12 +386,12 @@ func (c *Client) GetClaim(ctx context.Context, instanceID, jobID string) (Claim,
 		return Claim{}, fmt.Errorf("get claim: %w", err)
 	}
 	cl, _, err := c.claimOf(ctx, it)
-	if err == nil && cl.Queue == "" {
-		err = &ItemError{Op: "get claim", Type: TypeInstanceJob, Key: k,
-			Err: fmt.Errorf("the job was assigned, not claimed from a queue: %w", ErrNotFound)}
-	}
 	if err != nil {
-		return Claim{}, fmt.Errorf("get claim: %w", err)
+		return Claim{}, fmt.Errorf("get claim %s: %w", k, err)
+	}
+	if cl.Queue == "" {
+		return Claim{}, &ItemError{Op: "get claim", Type: TypeInstanceJob, Key: k,
+			Err: fmt.Errorf("the job was assigned, not claimed from a queue: %w", ErrNotFound)}
 	}
 	return cl, nil
 }
