@@ -21,7 +21,8 @@ func checkNumber(t *testing.T, v string, fast bool) {
 		t.Errorf("parseDecimal(%q) = %v (%#x), strconv: %v (%#x), %v",
 			v, got, math.Float64bits(got), want, math.Float64bits(want), err)
 	}
-	if got, ok := parseNumber(v); err == nil && (!ok || math.Float64bits(got) != math.Float64bits(want)) {
+	got, ok = parseNumber(v)
+	if err == nil && (!ok || math.Float64bits(got) != math.Float64bits(want)) {
 		t.Errorf("parseNumber(%q) = %v, %v; want %v", v, got, ok, want)
 	}
 }

@@ -50,8 +50,8 @@ awaits the next collection and so follows the collector's pacing; "held
 after" is the live heap after a collection at the end of the import, with the
 store still open, which would grow if the import kept anything per receipt.
 The live peak is set by the receipts in flight at a collection, which is why
-the largest receipts are also imported alone; peak RSS is the kernel's VmHWM, reset at the start of each import through
-/proc/self/clear_refs. SQLite's page cache lives outside the Go heap and shows
+the largest receipts are also imported alone; peak RSS is the kernel's VmHWM,
+reset at the start of each import through /proc/self/clear_refs. SQLite's page cache lives outside the Go heap and shows
 only in RSS. The growth column compares each size with the smallest, by wall
 time and by the process's CPU time, which other work on a shared machine
 disturbs less. The reference row reads, builds and encodes the largest set

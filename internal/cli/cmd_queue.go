@@ -397,7 +397,7 @@ func newQueueReleaseCmd(runF func(context.Context, *queueReleaseOptions) error) 
 claimed: the entry returns with its priority and enqueue time, the job is
 pending again (with a status entry holding the message), the assignment is
 cancelled and the queue runs one job fewer, in one transaction.`,
-		Example: `  receipt-dynamo queue release training "$JOB" --instance "$INSTANCE" --message preempted`,
+		Example: `  receipt-dynamo queue release training "$JOB" --instance "$INSTANCE" --message spot`,
 		Args:    exactArgs(2, "QUEUE and JOB_ID"),
 	}
 	return command(c, o, addClaimFlags(c, &o.claimRef), runF)
