@@ -55,7 +55,8 @@ func jobStatusQuery(id string) Query {
 // status is not changed here, so that the status history stays complete:
 // j.Status must be the stored status or empty (which keeps it), and
 // RecordJobStatus changes it. Attributes that the client keeps on the job
-// item for its own use (the best checkpoint) are preserved.
+// item for its own use (the best checkpoint, the dependency counter) are
+// preserved.
 //
 // UpdateJob fails with an *ItemError matching ErrNotFound when the job is
 // not stored, and with a *ValidationError matching ErrInvalid when j breaks a
@@ -104,17 +105,18 @@ func (c *Client) updateJobOnce(ctx context.Context, j Job) error {
 		return err
 	}
 
-	// Replace it if neither the status nor the best checkpoint changed since.
+	// Replace it if neither the status, the best checkpoint nor the
+	// dependency counter changed since.
 	cond := Condition{
 		{Attr: AttrPK, Op: OpExists},
 		AttrEquals(AttrStatus, stored[AttrStatus]),
 	}
-	for _, attr := range []string{attrBestCheckpoint, attrBestVersion} {
+	for _, attr := range []string{attrBestCheckpoint, attrBestVersion, attrDependencyVersion} {
 		if v, ok := stored[attr]; ok {
 			item[attr] = v
 		}
 	}
-	cond = append(cond, bestGuard(stored))
+	cond = append(cond, bestGuard(stored), counterGuard(attrDependencyVersion, stored))
 	err = c.table.Put(ctx, item, cond)
 	if errors.Is(err, ErrConditionFailed) {
 		return errJobChanged

@@ -172,11 +172,15 @@ func (c *Client) bestActions(ctx context.Context, jobID string, target Key,
 
 // bestGuard returns the check that the job item's best-checkpoint counter
 // is still as in job, the item as read.
-func bestGuard(job Item) Check {
-	if v, ok := job[attrBestVersion]; ok {
-		return AttrEquals(attrBestVersion, v)
+func bestGuard(job Item) Check { return counterGuard(attrBestVersion, job) }
+
+// counterGuard returns the check that the counter attr of an item is still
+// as in it, the item as read (nil for an item not stored).
+func counterGuard(attr string, it Item) Check {
+	if v, ok := it[attr]; ok {
+		return AttrEquals(attr, v)
 	}
-	return Check{Attr: attrBestVersion, Op: OpNotExists}
+	return Check{Attr: attr, Op: OpNotExists}
 }
 
 // txActionLimit is DynamoDB's limit of actions in one transaction.

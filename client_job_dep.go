@@ -2,6 +2,7 @@ package receiptdynamo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -13,6 +14,15 @@ import (
 // visits, so that a damaged graph cannot keep it reading for ever.
 const maxDependencyWalk = 10_000
 
+// attrDependencyVersion counts, on a job's item, the dependencies added to
+// the job: an attribute the item format does not list and the decoder
+// ignores, kept by UpdateJob like the best-checkpoint guard.
+const attrDependencyVersion = "dependency_version"
+
+// dependencyRounds bounds the rounds of walk and write of one AddDependency
+// whose graph keeps changing under it.
+const dependencyRounds = 8
+
 // AddDependency stores that d.DependentJobID waits for d.DependencyJobID; a
 // zero CreatedAt is set from the event clock. Both jobs must be stored
 // (else an *ItemError matching ErrNotFound). A job depending on itself, or
@@ -21,13 +31,15 @@ const maxDependencyWalk = 10_000
 // *ValidationError matching ErrInvalid that names the cycle. It fails with
 // an *ItemError matching ErrAlreadyExists when the dependency is stored.
 //
-// The cycle check reads the graph before the write. Two AddDependency calls
-// that would together close a cycle, made at the same moment, can both
-// pass it.
-//
-// TODO(jobs): close that race, e.g. with a version attribute on the jobs'
-// items checked in the dependency's transaction; engines without
-// transactions would then lose AddDependency.
+// The cycle check walks the graph from the dependency, reading each job's
+// dependency counter before its dependencies. The write is one transaction:
+// the dependency, the dependent's counter raised by one, and a check that
+// the counter of every job walked is unchanged. Two calls that would
+// together close a cycle each walk through the other's dependent, so the
+// second to commit is cancelled and walks again, and finds the cycle. A
+// graph of more than 98 jobs reachable from the dependency does not fit in
+// one transaction; the write is then not atomic with the check, and two
+// such calls at the same moment can still close a cycle together.
 func (c *Client) AddDependency(ctx context.Context, d JobDependency) error {
 	if d.CreatedAt.IsZero() {
 		d.CreatedAt = c.eventTime()
@@ -35,22 +47,70 @@ func (c *Client) AddDependency(ctx context.Context, d JobDependency) error {
 	if err := d.Validate(); err != nil {
 		return fmt.Errorf("add dependency: %w", err)
 	}
-	if err := c.requireJobs(ctx, d.DependentJobID, d.DependencyJobID); err != nil {
-		return fmt.Errorf("add dependency: %w", err)
-	}
-	path, err := c.dependencyPath(ctx, d.DependencyJobID, d.DependentJobID)
+	item, err := d.MarshalItem()
 	if err != nil {
 		return fmt.Errorf("add dependency: %w", err)
 	}
+	for round := 1; ; round++ {
+		err := c.addDependencyOnce(ctx, d, item)
+		if !errors.Is(err, errGraphChanged) || round >= dependencyRounds {
+			if err != nil {
+				return fmt.Errorf("add dependency: %w", err)
+			}
+			return nil
+		}
+		if err := txBackoff(ctx, round); err != nil {
+			return fmt.Errorf("add dependency: %w", err)
+		}
+	}
+}
+
+// errGraphChanged says that a job walked by the cycle check gained a
+// dependency before the write; the check is made again.
+var errGraphChanged = errors.New("dependency graph changed concurrently")
+
+func (c *Client) addDependencyOnce(ctx context.Context, d JobDependency, item Item) error {
+	if err := c.requireJobs(ctx, d.DependentJobID, d.DependencyJobID); err != nil {
+		return err
+	}
+	path, walked, err := c.dependencyPath(ctx, d.DependencyJobID, d.DependentJobID)
+	if err != nil {
+		return err
+	}
 	if path != nil {
 		cycle := append([]string{d.DependentJobID}, path...)
-		return fmt.Errorf("add dependency: %w", Invalid("JobDependency", jaDependencyID,
-			"would close the cycle "+strings.Join(cycle, " -> "), d.DependencyJobID))
+		return Invalid("JobDependency", jaDependencyID,
+			"would close the cycle "+strings.Join(cycle, " -> "), d.DependencyJobID)
 	}
-	if err := c.putNew(ctx, d); err != nil {
-		return fmt.Errorf("add dependency: %w", err)
+	raise := UpdateAction(JobKey(d.DependentJobID),
+		Update{Add: Item{attrDependencyVersion: ni(1)}}, IfExists)
+	if len(walked)+2 > txActionLimit {
+		if err := c.putNew(ctx, d); err != nil {
+			return err
+		}
+		_, err := c.table.Update(ctx, raise.Key, raise.Update, raise.Cond)
+		return err
 	}
-	return nil
+	actions := []TxAction{PutAction(item, IfNotExists), raise}
+	for _, w := range walked {
+		actions = append(actions, CheckAction(JobKey(w.id), Condition{w.guard}))
+	}
+	err = c.transact(ctx, "add dependency", Transaction{Actions: actions})
+	switch {
+	case err == nil:
+		return nil
+	case failedAt(err, 0):
+		return &ItemError{Op: "add", Type: TypeJobDependency, Key: d.Key(), Err: ErrAlreadyExists}
+	case failedAt(err, 1):
+		return &ItemError{Op: "add", Type: TypeJob, Key: JobKey(d.DependentJobID),
+			Err: ErrNotFound}
+	}
+	for i := 2; i < len(actions); i++ {
+		if failedAt(err, i) {
+			return errGraphChanged
+		}
+	}
+	return err
 }
 
 // requireJobs fails with an *ItemError matching ErrNotFound for the first
@@ -72,37 +132,62 @@ func (c *Client) requireJobs(ctx context.Context, ids ...string) error {
 	return nil
 }
 
+// walkedJob is a job whose dependencies the cycle check read, with the
+// check that its dependency counter is still as it was before that read.
+type walkedJob struct {
+	id    string
+	guard Check
+}
+
 // dependencyPath returns the jobs on a path of dependencies from job from
-// to job to, both included, or nil when to cannot be reached. It walks the
-// graph breadth first, one query per job.
-func (c *Client) dependencyPath(ctx context.Context, from, to string) ([]string, error) {
+// to job to, both included, or nil when to cannot be reached, and the jobs
+// it walked. It walks the graph breadth first, a level at a time: one
+// batch read of the level's job items for their counters, then one query
+// per job for its dependencies.
+func (c *Client) dependencyPath(ctx context.Context, from, to string) ([]string, []walkedJob,
+	error) {
 	parent := map[string]string{strings.ToLower(from): ""}
 	ids := map[string]string{strings.ToLower(from): from}
-	queue := []string{from}
-	for len(queue) > 0 {
+	var walked []walkedJob
+	level := []string{from}
+	for len(level) > 0 {
 		if len(parent) > maxDependencyWalk {
-			return nil, fmt.Errorf("dependency graph from %s has more than %d jobs", from,
+			return nil, nil, fmt.Errorf("dependency graph from %s has more than %d jobs", from,
 				maxDependencyWalk)
 		}
-		job := queue[0]
-		queue = queue[1:]
-		deps, err := queryAll[JobDependency](ctx, c, dependenciesQuery(job))
+		keys := make([]Key, len(level))
+		for i, id := range level {
+			keys[i] = JobKey(id)
+		}
+		items, err := c.table.BatchGet(ctx, keys)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		for _, d := range deps {
-			next := strings.ToLower(d.DependencyJobID)
-			if _, seen := parent[next]; seen {
-				continue
+		var next []string
+		for i, job := range level {
+			// A job deleted since has no counter; the check then holds
+			// while it stays deleted.
+			walked = append(walked, walkedJob{id: job,
+				guard: counterGuard(attrDependencyVersion, items[i])})
+			deps, err := queryAll[JobDependency](ctx, c, dependenciesQuery(job))
+			if err != nil {
+				return nil, nil, err
 			}
-			parent[next], ids[next] = strings.ToLower(job), d.DependencyJobID
-			if strings.EqualFold(d.DependencyJobID, to) {
-				return walkBack(parent, ids, next), nil
+			for _, d := range deps {
+				id := strings.ToLower(d.DependencyJobID)
+				if _, seen := parent[id]; seen {
+					continue
+				}
+				parent[id], ids[id] = strings.ToLower(job), d.DependencyJobID
+				if strings.EqualFold(d.DependencyJobID, to) {
+					return walkBack(parent, ids, id), walked, nil
+				}
+				next = append(next, d.DependencyJobID)
 			}
-			queue = append(queue, d.DependencyJobID)
 		}
+		level = next
 	}
-	return nil, nil
+	return nil, walked, nil
 }
 
 // walkBack returns the path from the walk's start to the job end.

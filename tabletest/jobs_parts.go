@@ -2,6 +2,7 @@ package tabletest
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -19,8 +20,10 @@ func jobPartChecks() []check {
 		jobCheck("checkpoint/list-newest-first", false, checkCheckpointList),
 		jobCheck("checkpoint/one-best", true, checkBestCheckpoint),
 		jobCheck("log/levels-and-pages", false, checkLogs),
-		jobCheck("dependency/graph", false, checkDependencyGraph),
-		jobCheck("dependency/met", false, checkDependenciesMet),
+		jobCheck("dependency/graph", true, checkDependencyGraph),
+		jobCheck("dependency/met", true, checkDependenciesMet),
+		jobCheck("dependency/concurrent-cycle", true, checkDependencyRace),
+		jobCheck("dependency/long-chain", true, checkDependencyChain),
 	}
 }
 
@@ -582,5 +585,86 @@ func checkDependenciesMet(j *jobC) {
 	j.noErr(err, "check dependencies of a job without any")
 	if !rep.Met {
 		j.Errorf("a job without dependencies: report %+v, want met", rep)
+	}
+}
+
+// checkDependencyRace makes, at the same moment, two AddDependency calls
+// that would together close a cycle, in rounds: of the direct pair a -> b
+// and b -> a, and of a -> b and c -> a beside b -> c. Exactly one of each
+// pair may be stored; the other is refused as closing the cycle.
+func checkDependencyRace(j *jobC) {
+	dep := func(x, y rd.Job) rd.JobDependency {
+		return rd.JobDependency{DependentJobID: x.ID, DependencyJobID: y.ID,
+			Type: rd.DependsOnSuccess}
+	}
+	for round := range 8 {
+		a, b, c := jtJob(1, "u"), jtJob(2, "u"), jtJob(3, "u")
+		j.addJobs(a, b, c)
+		pair := []rd.JobDependency{dep(a, b), dep(b, a)}
+		if round%2 == 1 {
+			j.noErr(j.cl.AddDependency(j.Ctx, dep(b, c)), "add dependency b -> c")
+			pair[1] = dep(c, a)
+		}
+		var errs [2]error
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i, d := range pair {
+			wg.Go(func() {
+				<-start
+				errs[i] = j.cl.AddDependency(j.Ctx, d)
+			})
+		}
+		close(start)
+		wg.Wait()
+		stored := 0
+		for i, err := range errs {
+			switch {
+			case err == nil:
+				stored++
+			case !errors.Is(err, rd.ErrInvalid):
+				j.Errorf("round %d: add dependency %s at once: %v", round,
+					dependencyText(pair[i]), err)
+			}
+		}
+		if stored != 1 {
+			j.Errorf("round %d: %d of the two dependencies %s and %s, made at once, were "+
+				"stored; want exactly one (the other closes a cycle)", round, stored,
+				dependencyText(pair[0]), dependencyText(pair[1]))
+		}
+	}
+}
+
+// checkDependencyChain adds a dependency on a chain of 120 jobs, more than
+// one transaction can check, and then refuses the one that would close the
+// chain into a cycle.
+func checkDependencyChain(j *jobC) {
+	chain := make([]rd.Job, 120)
+	for i := range chain {
+		chain[i] = jtJob(i, "u")
+		j.addJobs(chain[i])
+	}
+	dep := func(x, y rd.Job) rd.JobDependency {
+		return rd.JobDependency{DependentJobID: x.ID, DependencyJobID: y.ID,
+			Type: rd.DependsOnCompletion}
+	}
+	for i := range len(chain) - 1 {
+		j.noErr(j.cl.AddDependency(j.Ctx, dep(chain[i], chain[i+1])), "add a link of the chain")
+	}
+	head := jtJob(200, "u")
+	j.addJobs(head)
+	j.noErr(j.cl.AddDependency(j.Ctx, dep(head, chain[0])),
+		"add a dependency on the whole chain")
+	err := j.cl.AddDependency(j.Ctx, dep(chain[len(chain)-1], head))
+	if !errors.Is(err, rd.ErrInvalid) {
+		j.Errorf("closing the chain into a cycle: got %v, want ErrInvalid", err)
+	}
+	j.wantItemErr(j.cl.AddDependency(j.Ctx, dep(chain[0], chain[1])), rd.ErrAlreadyExists,
+		"add a link of the chain again")
+	got, _ := jtPages(j, "dependencies of the head", 0,
+		func(o rd.ListOptions) (rd.PageOf[rd.JobDependency], error) {
+			return j.cl.ListDependencies(j.Ctx, head.ID, o)
+		})
+	if len(got) != 1 || got[0].DependencyJobID != chain[0].ID {
+		j.Errorf("dependencies of the head: %v, want the chain's first job", got)
 	}
 }

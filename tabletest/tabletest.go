@@ -6,8 +6,8 @@
 // fresh table that Run creates and drops: item reads and writes with
 // conditions, updates, queries of the table and of each index with every key
 // condition, pagination, scans of the whole table, item and request limits,
-// batches and transactions. An engine passes when every subtest passes; Run then prints how many checks
-// passed, so that CI output shows it per engine:
+// batches and transactions. An engine passes when every subtest passes; Run
+// then prints how many checks passed, so that CI output shows it per engine:
 //
 //	tabletest: 58 checks passed on sqlite
 //
