@@ -38,8 +38,10 @@ const (
 )
 
 // bestRounds bounds the rounds of read and conditional write of a change of
-// the best checkpoint.
-const bestRounds = 12
+// the best checkpoint. Each round lost is lost to a change that committed,
+// but one caller among many contending ones can lose many in a row: eight
+// at once on a slow server lost twelve.
+const bestRounds = 24
 
 // AddCheckpoint stores a new checkpoint of a job and returns it as stored; a
 // zero Timestamp is set from the event clock. A checkpoint with IsBest

@@ -21,7 +21,7 @@ const attrDependencyVersion = "dependency_version"
 
 // dependencyRounds bounds the rounds of walk and write of one AddDependency
 // whose graph keeps changing under it.
-const dependencyRounds = 8
+const dependencyRounds = 16
 
 // AddDependency stores that d.DependentJobID waits for d.DependencyJobID; a
 // zero CreatedAt is set from the event clock. Both jobs must be stored

@@ -191,8 +191,12 @@ func checkJobDelete(j *jobC) {
 		_, err := j.cl.AddCheckpoint(j.Ctx, jtCheckpoint(a.ID, i))
 		j.noErr(err, "add checkpoint")
 	}
-	j.noErr(j.cl.AddDependency(j.Ctx, rd.JobDependency{DependentJobID: a.ID,
-		DependencyJobID: other.ID, Type: rd.DependsOnSuccess}), "add dependency")
+	// The dependency is written as an item: AddDependency needs transactions,
+	// which not every engine has, and DeleteJob is what is checked here.
+	dependency, err := rd.JobDependency{DependentJobID: a.ID, DependencyJobID: other.ID,
+		Type: rd.DependsOnSuccess, CreatedAt: jtAt(1)}.MarshalItem()
+	j.noErr(err, "encode a dependency")
+	j.noErr(j.Table.Put(j.Ctx, dependency, rd.IfNotExists), "store a dependency")
 
 	j.noErr(j.cl.DeleteJob(j.Ctx, a.ID), "delete job")
 	_, err = j.cl.GetJob(j.Ctx, a.ID)
