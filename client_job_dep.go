@@ -85,6 +85,8 @@ func (c *Client) addDependencyOnce(ctx context.Context, d JobDependency, item It
 	raise := UpdateAction(JobKey(d.DependentJobID),
 		Update{Add: Item{attrDependencyVersion: ni(1)}}, IfExists)
 	if len(walked)+2 > txActionLimit {
+		// TODO(jobs): check a walk past 98 jobs too, e.g. by guarding the
+		// walked jobs in several transactions chained by a lock item.
 		if err := c.putNew(ctx, d); err != nil {
 			return err
 		}
