@@ -2,11 +2,9 @@ package receiptdynamo
 
 import (
 	"reflect"
-	"strconv"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 // The SDK's reflection-based codec on a struct equivalent to a Word item,
@@ -100,12 +98,9 @@ func TestSDKWordIsEquivalent(t *testing.T) {
 	}
 }
 
-// numbersSink and itemSink keep the results of the floor benchmarks alive.
-var (
-	numbersSink string
-	itemSink    Item
-)
-
+// BenchmarkWordEncode compares MarshalItem with attributevalue.MarshalMap;
+// cmd/rd-bench also measures the floor of any encoder of the item, in the
+// same run, for BENCHMARKS.md.
 func BenchmarkWordEncode(b *testing.B) {
 	w := benchWord(b)
 	b.Run("receiptdynamo", func(b *testing.B) {
@@ -114,68 +109,6 @@ func BenchmarkWordEncode(b *testing.B) {
 			if _, err := w.MarshalItem(); err != nil {
 				b.Fatal(err)
 			}
-		}
-	})
-	b.Run("map-floor", func(b *testing.B) {
-		// Only the maps of the item, filled with values made beforehand
-		// and with the M values in one allocation, as MarshalItem makes
-		// them: what any encoder into an Item must pay, shown for scale.
-		item := mustItem(b, w)
-		type attr struct {
-			name  string
-			value types.AttributeValue
-			inner Item
-		}
-		var attrs []attr
-		inner := 0
-		for _, name := range itemAttrNames(item) {
-			a := attr{name: name, value: item[name]}
-			if m, ok := a.value.(*types.AttributeValueMemberM); ok {
-				a.inner = m.Value
-				inner++
-			}
-			attrs = append(attrs, a)
-		}
-		b.ReportAllocs()
-		for b.Loop() {
-			out := make(Item, len(attrs))
-			ms := make([]types.AttributeValueMemberM, inner)
-			n := 0
-			for _, a := range attrs {
-				if a.inner == nil {
-					out[a.name] = a.value
-					continue
-				}
-				c := make(Item, len(a.inner))
-				for k, v := range a.inner {
-					c[k] = v
-				}
-				ms[n].Value = c
-				out[a.name] = &ms[n]
-				n++
-			}
-			itemSink = out
-		}
-	})
-	b.Run("numbers-strconv", func(b *testing.B) {
-		// Only the shortest decimals of the word's fifteen numbers, each
-		// written by strconv as the reference does; MarshalItem writes a
-		// value that repeats once.
-		g := w.Geometry
-		nums := [15]float64{
-			g.BoundingBox.X, g.BoundingBox.Y, g.BoundingBox.Width, g.BoundingBox.Height,
-			g.TopLeft.X, g.TopLeft.Y, g.TopRight.X, g.TopRight.Y,
-			g.BottomLeft.X, g.BottomLeft.Y, g.BottomRight.X, g.BottomRight.Y,
-			g.AngleDegrees, g.AngleRadians, g.Confidence,
-		}
-		b.ReportAllocs()
-		for b.Loop() {
-			var buf [15 * 24]byte
-			out := buf[:0]
-			for _, v := range nums {
-				out = strconv.AppendFloat(out, v, 'f', -1, 64)
-			}
-			numbersSink = string(out)
 		}
 	})
 	b.Run("sdk-attributevalue", func(b *testing.B) {
