@@ -62,18 +62,13 @@ func jobStatusQuery(id string) Query {
 // not stored, and with a *ValidationError matching ErrInvalid when j breaks a
 // rule or asks for another status.
 func (c *Client) UpdateJob(ctx context.Context, j Job) error {
-	for round := 1; ; round++ {
-		err := c.updateJobOnce(ctx, j)
-		if !errors.Is(err, errJobChanged) || round >= txAttempts {
-			if err != nil {
-				return fmt.Errorf("update job: %w", err)
-			}
-			return nil
-		}
-		if err := txBackoff(ctx, round); err != nil {
-			return fmt.Errorf("update job: %w", err)
-		}
+	err := retryRounds(ctx, txAttempts, errJobChanged, func() error {
+		return c.updateJobOnce(ctx, j)
+	})
+	if err != nil {
+		return fmt.Errorf("update job: %w", err)
 	}
+	return nil
 }
 
 // errJobChanged says that the job item changed between the read and the

@@ -51,18 +51,13 @@ func (c *Client) AddDependency(ctx context.Context, d JobDependency) error {
 	if err != nil {
 		return fmt.Errorf("add dependency: %w", err)
 	}
-	for round := 1; ; round++ {
-		err := c.addDependencyOnce(ctx, d, item)
-		if !errors.Is(err, errGraphChanged) || round >= dependencyRounds {
-			if err != nil {
-				return fmt.Errorf("add dependency: %w", err)
-			}
-			return nil
-		}
-		if err := txBackoff(ctx, round); err != nil {
-			return fmt.Errorf("add dependency: %w", err)
-		}
+	err = retryRounds(ctx, dependencyRounds, errGraphChanged, func() error {
+		return c.addDependencyOnce(ctx, d, item)
+	})
+	if err != nil {
+		return fmt.Errorf("add dependency: %w", err)
 	}
+	return nil
 }
 
 // errGraphChanged says that a job walked by the cycle check gained a

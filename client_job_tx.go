@@ -51,6 +51,21 @@ func txBackoff(ctx context.Context, n int) error {
 	}
 }
 
+// retryRounds calls once up to rounds times, with txBackoff between, while
+// it fails with an error matching again: a round that lost to a concurrent
+// writer and must start from a fresh read. It returns once's last error.
+func retryRounds(ctx context.Context, rounds int, again error, once func() error) error {
+	for round := 1; ; round++ {
+		err := once()
+		if !errors.Is(err, again) || round >= rounds {
+			return err
+		}
+		if err := txBackoff(ctx, round); err != nil {
+			return err
+		}
+	}
+}
+
 // newTxToken returns a random ClientRequestToken.
 func newTxToken() string {
 	var b [16]byte
