@@ -72,8 +72,12 @@ func TestEngineLoadsThroughSimulatorOnDynalite(t *testing.T) {
 	if s.ThrottledItems == 0 {
 		t.Fatal("the simulator throttled nothing; the load never met the limit")
 	}
-	if got := s.Units(""); got != n {
-		t.Fatalf("the table partition admitted %v units, want %d", got, n)
+	// Each item is admitted once, but for a request that the SDK sent again
+	// after its answer was lost (seen once under CI load: 601 units): an
+	// engine that re-sent processed items would admit whole batches again.
+	if got := s.Units(""); got < n || got >= n+25 {
+		t.Fatalf("the table partition admitted %v units, want %d (up to 24 more for "+
+			"a request sent again)", got, n)
 	}
 	// A bucket of rate/s and burst units cannot have admitted n units in
 	// less than (n-burst)/rate seconds.
