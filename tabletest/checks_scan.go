@@ -24,23 +24,11 @@ func scanChecks() []check {
 // every page and the pages' lengths.
 func (c *C) scanAll(in rd.ScanInput) (items []rd.Item, pages []int) {
 	c.Helper()
-	for range 10_000 {
-		p, err := c.Table.Scan(c.Ctx, in)
-		if err != nil {
-			c.Fatalf("scan %+v: %v", in, err)
-		}
-		items = append(items, p.Items...)
-		pages = append(pages, len(p.Items))
-		if p.Next == "" {
-			return items, pages
-		}
-		if p.Next == in.Cursor {
-			c.Fatalf("scan %+v: cursor did not advance", in)
-		}
-		in.Cursor = p.Next
-	}
-	c.Fatalf("scan %+v: more than 10,000 pages", in)
-	return nil, nil
+	return c.allPages(fmt.Sprintf("scan %+v", in), in.Cursor,
+		func(cursor string) (rd.Page, error) {
+			in.Cursor = cursor
+			return c.Table.Scan(c.Ctx, in)
+		})
 }
 
 // scanFixture stores 40 items in 8 partitions, of the types A (every

@@ -93,22 +93,35 @@ func (c *C) noErr(err error, what string) {
 // page and the pages' lengths.
 func (c *C) queryAll(q rd.Query) (items []rd.Item, pages []int) {
 	c.Helper()
+	return c.allPages(fmt.Sprintf("query %+v", q), q.Cursor,
+		func(cursor string) (rd.Page, error) {
+			q.Cursor = cursor
+			return c.Table.Query(c.Ctx, q)
+		})
+}
+
+// allPages reads pages with read from cursor on until the last, and returns
+// the items of every page and the pages' lengths; what names the read in
+// failures. A cursor that does not advance fails the check.
+func (c *C) allPages(what, cursor string,
+	read func(cursor string) (rd.Page, error)) (items []rd.Item, pages []int) {
+	c.Helper()
 	for range 10_000 {
-		p, err := c.Table.Query(c.Ctx, q)
+		p, err := read(cursor)
 		if err != nil {
-			c.Fatalf("query %+v: %v", q, err)
+			c.Fatalf("%s: %v", what, err)
 		}
 		items = append(items, p.Items...)
 		pages = append(pages, len(p.Items))
 		if p.Next == "" {
 			return items, pages
 		}
-		if p.Next == q.Cursor {
-			c.Fatalf("query %+v: cursor did not advance", q)
+		if p.Next == cursor {
+			c.Fatalf("%s: cursor did not advance", what)
 		}
-		q.Cursor = p.Next
+		cursor = p.Next
 	}
-	c.Fatalf("query %+v: more than 10,000 pages", q)
+	c.Fatalf("%s: more than 10,000 pages", what)
 	return nil, nil
 }
 
